@@ -1,0 +1,1 @@
+//! snakeguard: security review for Python code.
