@@ -1,1 +1,4 @@
 //! snakeguard: security review for Python code.
+pub mod analysis;
+pub mod finding;
+pub mod rules;

@@ -1,0 +1,404 @@
+//! The single AST pass: walks a module once, keeps track of the current scope, and hands each
+//! node to the rules that asked for it.
+//!
+//! Which rules run is decided once per scan in [`Dispatch`]: call hooks are indexed by the
+//! qualified callee they care about, so a call to `subprocess.Popen` costs one hash lookup
+//! plus the few rules interested in it, however many rules exist. Rules report through
+//! [`Checker::report`]; turning reports into positioned, fingerprinted findings happens in
+//! `analysis::analyse`.
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
+use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
+use crate::finding::{Confidence, Fix, Severity};
+use crate::rules::Rule;
+use crate::rules::meta::{CallHook, ExprHook, ModuleHook, StmtHook};
+use crate::rules::options::RuleOptions;
+
+/// A call expression with its callee resolved once for all rules.
+pub struct CallSite<'a> {
+    pub call: &'a ast::ExprCall,
+    /// `subprocess.Popen`, `eval`, ...; `None` when the callee is local or unknown.
+    pub qualified: Option<&'a str>,
+}
+
+impl CallSite<'_> {
+    /// The keyword argument `name`, if given.
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        self.call
+            .arguments
+            .keywords
+            .iter()
+            .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
+            .map(|keyword| &keyword.value)
+    }
+
+    /// Positional argument `index`, or else keyword `name`.
+    pub fn argument(&self, index: usize, name: &str) -> Option<&Expr> {
+        self.positional(index).or_else(|| self.keyword(name))
+    }
+
+    /// Positional argument `index` (stops at the first `*args`).
+    pub fn positional(&self, index: usize) -> Option<&Expr> {
+        let args = &self.call.arguments.args;
+        if args
+            .iter()
+            .take(index + 1)
+            .any(|arg| matches!(arg, Expr::Starred(_)))
+        {
+            return None;
+        }
+        args.get(index)
+    }
+
+    /// The method name for `obj.method(...)` calls.
+    pub fn method_name(&self) -> Option<&str> {
+        match &*self.call.func {
+            Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether the call passes `**kwargs` (so any keyword may be set).
+    pub fn has_kwargs_splat(&self) -> bool {
+        self.call
+            .arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.arg.is_none())
+    }
+}
+
+/// The rule hooks enabled for one scan, indexed for the traversal.
+#[derive(Default)]
+pub struct Dispatch {
+    calls_by_callee: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
+    calls_any: Vec<(Rule, CallHook)>,
+    stmts: Vec<(Rule, StmtHook)>,
+    exprs: Vec<(Rule, ExprHook)>,
+    modules: Vec<(Rule, ModuleHook)>,
+    enabled: rustc_hash::FxHashSet<Rule>,
+}
+
+impl Dispatch {
+    pub fn new(enabled: impl IntoIterator<Item = Rule>) -> Self {
+        let mut dispatch = Dispatch::default();
+        for rule in enabled {
+            dispatch.enabled.insert(rule);
+            let hooks = rule.meta().hooks;
+            if let Some((callees, hook)) = hooks.call {
+                if callees.is_empty() {
+                    dispatch.calls_any.push((rule, hook));
+                } else {
+                    for callee in callees {
+                        dispatch
+                            .calls_by_callee
+                            .entry(callee)
+                            .or_default()
+                            .push((rule, hook));
+                    }
+                }
+            }
+            if let Some(hook) = hooks.stmt {
+                dispatch.stmts.push((rule, hook));
+            }
+            if let Some(hook) = hooks.expr {
+                dispatch.exprs.push((rule, hook));
+            }
+            if let Some(hook) = hooks.module {
+                dispatch.modules.push((rule, hook));
+            }
+        }
+        dispatch
+    }
+}
+
+/// What a rule reports; positioned and fingerprinted later.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub rule: Rule,
+    pub range: TextRange,
+    pub message: String,
+    /// The lines a suppression comment may sit on (the enclosing simple statement).
+    pub statement: TextRange,
+    pub scope: ScopeId,
+    pub severity: Option<Severity>,
+    pub confidence: Option<Confidence>,
+    pub fix: Option<Fix>,
+    /// Extra identity for the fingerprint (e.g. a taint source expression).
+    pub identity: Option<String>,
+    pub flow: Vec<(TextRange, String)>,
+}
+
+/// The state rules see while the pass runs.
+pub struct Checker<'a> {
+    pub semantic: &'a SemanticModel,
+    pub lines: &'a LineMap<'a>,
+    /// Scan-root-relative path of the file (`app/settings.py`).
+    pub path: &'a str,
+    pub options: &'a RuleOptions,
+    /// The scope of the node being visited.
+    pub scope: ScopeId,
+    dispatch: &'a Dispatch,
+    statement: TextRange,
+    /// Enclosing function definitions, innermost last.
+    pub functions: Vec<&'a ast::StmtFunctionDef>,
+    findings: Vec<RawFinding>,
+    /// The rule whose hook is running (set by the dispatcher).
+    current_rule: Option<Rule>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        semantic: &'a SemanticModel,
+        lines: &'a LineMap<'a>,
+        path: &'a str,
+        options: &'a RuleOptions,
+        dispatch: &'a Dispatch,
+    ) -> Self {
+        Checker {
+            semantic,
+            lines,
+            path,
+            options,
+            scope: MODULE_SCOPE,
+            dispatch,
+            statement: TextRange::default(),
+            functions: Vec::new(),
+            findings: Vec::new(),
+            current_rule: None,
+        }
+    }
+
+    /// Run the pass over a module body and return what the rules reported.
+    pub fn run(mut self, body: &'a [Stmt]) -> Vec<RawFinding> {
+        for stmt in body {
+            self.visit_stmt(stmt);
+        }
+        self.scope = MODULE_SCOPE;
+        for &(rule, hook) in &self.dispatch.modules {
+            self.current_rule = Some(rule);
+            hook(&mut self, body);
+        }
+        self.findings
+    }
+
+    /// Report a finding of the running rule at `range`.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut RawFinding {
+        let rule = self
+            .current_rule
+            .expect("report() is only called from rule hooks, which set current_rule");
+        self.report_rule(rule, range, message)
+    }
+
+    /// Report a finding of a named rule (for hooks shared by several rules).
+    pub fn report_rule(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> &mut RawFinding {
+        let statement = if self.statement.contains_range(range) {
+            self.statement
+        } else {
+            range
+        };
+        self.findings.push(RawFinding {
+            rule,
+            range,
+            message: message.into(),
+            statement,
+            scope: self.scope,
+            severity: None,
+            confidence: None,
+            fix: None,
+            identity: None,
+            flow: Vec::new(),
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// Whether a rule is enabled in this scan (for hooks shared by several rules).
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.dispatch.enabled.contains(&rule)
+    }
+
+    /// Qualified name of an expression in the current scope.
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        self.semantic.resolve_qualified_name(self.scope, expr)
+    }
+
+    /// Source text of a node.
+    pub fn source(&self, range: TextRange) -> &'a str {
+        self.lines.slice(range)
+    }
+
+    fn enter_scope(
+        &mut self,
+        start: crate::analysis::syntax::TextSize,
+        kind: ScopeKind,
+    ) -> ScopeId {
+        let previous = self.scope;
+        if let Some(scope) = self.semantic.scope_of_node(start, kind) {
+            self.scope = scope;
+        }
+        previous
+    }
+
+    fn dispatch_call(&mut self, call: &'a ast::ExprCall) {
+        let qualified = self.qualified_name(&call.func);
+        let dispatch = self.dispatch;
+        let site = CallSite {
+            call,
+            qualified: qualified.as_deref(),
+        };
+        if let Some(name) = site.qualified {
+            if let Some(hooks) = dispatch.calls_by_callee.get(name) {
+                for &(rule, hook) in hooks {
+                    self.current_rule = Some(rule);
+                    hook(self, &site);
+                }
+            }
+        }
+        for &(rule, hook) in &dispatch.calls_any {
+            self.current_rule = Some(rule);
+            hook(self, &site);
+        }
+    }
+
+    fn visit_comprehension(
+        &mut self,
+        expr: &'a Expr,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) {
+        if let Some(first) = generators.first() {
+            self.visit_expr(&first.iter);
+        }
+        let previous = self.enter_scope(expr.range().start(), ScopeKind::Comprehension);
+        for (index, generator) in generators.iter().enumerate() {
+            if index > 0 {
+                self.visit_expr(&generator.iter);
+            }
+            self.visit_expr(&generator.target);
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        for element in elements {
+            self.visit_expr(element);
+        }
+        self.scope = previous;
+    }
+}
+
+fn is_compound(stmt: &Stmt) -> bool {
+    matches!(
+        stmt,
+        Stmt::FunctionDef(_)
+            | Stmt::ClassDef(_)
+            | Stmt::If(_)
+            | Stmt::For(_)
+            | Stmt::While(_)
+            | Stmt::With(_)
+            | Stmt::Try(_)
+            | Stmt::Match(_)
+    )
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let previous_statement = self.statement;
+        self.statement = if is_compound(stmt) {
+            TextRange::empty(stmt.range().start())
+        } else {
+            stmt.range()
+        };
+        let dispatch = self.dispatch;
+        for &(rule, hook) in &dispatch.stmts {
+            self.current_rule = Some(rule);
+            hook(self, stmt);
+        }
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                for decorator in &function.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                for parameter in function.parameters.iter() {
+                    if let Some(default) = parameter.default() {
+                        self.visit_expr(default);
+                    }
+                    if let Some(annotation) = parameter.annotation() {
+                        self.visit_expr(annotation);
+                    }
+                }
+                if let Some(returns) = &function.returns {
+                    self.visit_expr(returns);
+                }
+                let previous = self.enter_scope(function.range.start(), ScopeKind::Function);
+                self.functions.push(function);
+                for stmt in &function.body {
+                    self.visit_stmt(stmt);
+                }
+                self.functions.pop();
+                self.scope = previous;
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                let previous = self.enter_scope(class.range.start(), ScopeKind::Class);
+                for stmt in &class.body {
+                    self.visit_stmt(stmt);
+                }
+                self.scope = previous;
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+        self.statement = previous_statement;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let dispatch = self.dispatch;
+        for &(rule, hook) in &dispatch.exprs {
+            self.current_rule = Some(rule);
+            hook(self, expr);
+        }
+        match expr {
+            Expr::Call(call) => {
+                self.dispatch_call(call);
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    for parameter in parameters.iter() {
+                        if let Some(default) = parameter.default() {
+                            self.visit_expr(default);
+                        }
+                    }
+                }
+                let previous = self.enter_scope(lambda.range.start(), ScopeKind::Lambda);
+                self.visit_expr(&lambda.body);
+                self.scope = previous;
+            }
+            Expr::ListComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => {
+                let elements: Vec<&Expr> = comp
+                    .key
+                    .as_deref()
+                    .into_iter()
+                    .chain([&*comp.value])
+                    .collect();
+                self.visit_comprehension(expr, &comp.generators, &elements)
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The pure analysis core: source bytes in, findings out. No file, network or database I/O.
+//!
+//! [`Analyzer::analyse`] runs the whole per-file pipeline: decode (PEP 263) -> parse
+//! (error-recovering) -> guard against pathological input -> semantic model -> one checker
+//! pass with every enabled rule -> suppressions -> positioned, fingerprinted findings.
+
+pub mod checker;
+pub mod decode;
+pub mod semantic;
+pub mod suppression;
+pub mod syntax;
+
+use rustc_hash::FxHashMap;
+
+use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, FlowStep, Span};
+use crate::rules::Rule;
+use crate::rules::options::RuleOptions;
+use checker::{Checker, Dispatch, RawFinding};
+use semantic::SemanticModel;
+use suppression::Suppressions;
+use syntax::{LineMap, TextRange};
+
+/// Files larger than this are skipped (generated code, vendored bundles).
+pub const DEFAULT_MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// One file to analyse.
+pub struct SourceInput<'a> {
+    /// Scan-root-relative path with forward slashes; also the fingerprint's path part.
+    pub path: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// What analysing one file produced.
+#[derive(Debug, Default, Clone)]
+pub struct FileAnalysis {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings hidden by suppression comments.
+    pub suppressed: usize,
+}
+
+/// Rule selection and options for a scan; shared by every file (and thread).
+pub struct Analyzer {
+    dispatch: Dispatch,
+    options: RuleOptions,
+    max_file_bytes: usize,
+    report_unused_suppressions: bool,
+}
+
+impl Analyzer {
+    pub fn new(enabled: &[Rule], options: RuleOptions) -> Self {
+        Analyzer {
+            dispatch: Dispatch::new(enabled.iter().copied()),
+            options,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            report_unused_suppressions: false,
+        }
+    }
+
+    pub fn with_max_file_bytes(mut self, bytes: usize) -> Self {
+        self.max_file_bytes = bytes;
+        self
+    }
+
+    pub fn with_unused_suppressions(mut self, report: bool) -> Self {
+        self.report_unused_suppressions = report;
+        self
+    }
+
+    /// Analyse one file. Never panics on any input bytes.
+    pub fn analyse(&self, input: &SourceInput) -> FileAnalysis {
+        let mut result = FileAnalysis::default();
+        if input.bytes.len() > self.max_file_bytes {
+            result.diagnostics.push(skipped(
+                input.path,
+                format!(
+                    "skipped: file is {} bytes, over the {} byte limit",
+                    input.bytes.len(),
+                    self.max_file_bytes
+                ),
+            ));
+            return result;
+        }
+        let decoded = decode::decode_source(input.bytes);
+        let text = decoded.text.as_str();
+        let lines = LineMap::new(text);
+        let parsed = syntax::parse_module(text);
+        for error in &parsed.errors {
+            result.diagnostics.push(Diagnostic {
+                path: input.path.to_string(),
+                position: Some(lines.position(error.range.start())),
+                kind: DiagnosticKind::SyntaxError,
+                message: format!(
+                    "syntax error: {} (analysed the recoverable parts)",
+                    error.message
+                ),
+            });
+        }
+        if parsed.too_deep() {
+            result.diagnostics.push(skipped(
+                input.path,
+                format!(
+                    "skipped: code nests deeper than {} levels",
+                    syntax::MAX_NESTING
+                ),
+            ));
+            return result;
+        }
+        let (module_name, is_package) = module_name_of(input.path);
+        let semantic = SemanticModel::build(parsed.body(), module_name.as_deref(), is_package);
+        let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
+        let raw = checker.run(parsed.body());
+
+        let mut suppressions = Suppressions::from_comments(&parsed.comments, &lines);
+        let findings = finalize(raw, input.path, &semantic, &lines);
+        for finding in findings {
+            let (first, last) = finding.1;
+            if suppressions.suppresses(finding.0.rule.meta().number(), first, last) {
+                result.suppressed += 1;
+            } else {
+                result.findings.push(finding.0);
+            }
+        }
+        if self.report_unused_suppressions {
+            for directive in suppressions.unused() {
+                result.diagnostics.push(Diagnostic {
+                    path: input.path.to_string(),
+                    position: Some(lines.position(directive.range.start())),
+                    kind: DiagnosticKind::UnusedSuppression,
+                    message: format!("unused suppression `{}`", directive.describe()),
+                });
+            }
+        }
+        result
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        result
+    }
+}
+
+fn skipped(path: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        path: path.to_string(),
+        position: None,
+        kind: DiagnosticKind::Skipped,
+        message,
+    }
+}
+
+/// `pkg/sub/mod.py` -> (`pkg.sub.mod`, false); `pkg/__init__.py` -> (`pkg`, true).
+pub fn module_name_of(path: &str) -> (Option<String>, bool) {
+    let Some(stem) = path
+        .strip_suffix(".py")
+        .or_else(|| path.strip_suffix(".pyi"))
+    else {
+        return (None, false);
+    };
+    let mut parts: Vec<&str> = stem
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    let is_package = parts.last() == Some(&"__init__");
+    if is_package {
+        parts.pop();
+    }
+    if parts.is_empty() || parts.iter().any(|part| part.contains(['.', '-', ' '])) {
+        return (None, is_package);
+    }
+    (Some(parts.join(".")), is_package)
+}
+
+/// Whitespace-free text of the flagged code, capped, for fingerprints.
+fn normalize_snippet(text: &str) -> String {
+    let mut out: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if out.len() > 240 {
+        let mut cut = 240;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+    out
+}
+
+/// Position, scope name, snippet and fingerprint for each raw finding; returns each finding
+/// with the line span suppressions may sit on.
+fn finalize(
+    raw: Vec<RawFinding>,
+    path: &str,
+    semantic: &SemanticModel,
+    lines: &LineMap,
+) -> Vec<(Finding, (u32, u32))> {
+    let mut raw = raw;
+    raw.sort_by_key(|finding| (finding.range.start(), finding.rule));
+    raw.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
+    let mut occurrences: FxHashMap<(Rule, String, String), u32> = FxHashMap::default();
+    let mut out = Vec::with_capacity(raw.len());
+    for finding in raw {
+        let meta = finding.rule.meta();
+        let scope = semantic.qualname(finding.scope).to_string();
+        let snippet = normalize_snippet(lines.slice(finding.range));
+        let identity = match &finding.identity {
+            Some(extra) => format!("{snippet}\u{1f}{extra}"),
+            None => snippet.clone(),
+        };
+        let occurrence = occurrences
+            .entry((finding.rule, scope.clone(), identity.clone()))
+            .or_insert(0);
+        let fingerprint = Fingerprint::compute(meta.code, path, &scope, &identity, *occurrence);
+        *occurrence += 1;
+        let span = span_of(lines, finding.range);
+        let statement = finding.statement.cover(finding.range);
+        let suppression_lines = (
+            lines.line_of(statement.start()),
+            lines.line_of(statement.end()),
+        );
+        out.push((
+            Finding {
+                rule: finding.rule,
+                path: path.to_string(),
+                span,
+                message: finding.message,
+                severity: finding.severity.unwrap_or(meta.severity),
+                confidence: finding.confidence.unwrap_or(meta.confidence),
+                scope,
+                snippet,
+                fingerprint,
+                flow: finding
+                    .flow
+                    .into_iter()
+                    .map(|(range, note)| FlowStep {
+                        span: span_of(lines, range),
+                        note,
+                    })
+                    .collect(),
+                fix: finding.fix,
+            },
+            suppression_lines,
+        ));
+    }
+    out
+}
+
+fn span_of(lines: &LineMap, range: TextRange) -> Span {
+    Span {
+        start: lines.position(range.start()),
+        end: lines.position(range.end()),
+    }
+}
+
+/// Convenience for tests and tools: analyse `source` with the given rules.
+pub fn analyse_text(path: &str, source: &str, rules: &[Rule]) -> FileAnalysis {
+    Analyzer::new(rules, RuleOptions::default()).analyse(&SourceInput {
+        path,
+        bytes: source.as_bytes(),
+    })
+}

@@ -1,0 +1,260 @@
+//! The adapter over Ruff's Python parser: the only module that names the `ruff_*` crates.
+//!
+//! Ruff's parser API is declared unstable, so everything else in snakeguard reaches the AST
+//! through the re-exports here (`syntax::ast`, `syntax::Visitor`, `TextRange`, ...). An upgrade
+//! of the pinned crates should touch this file and the compile errors it causes, nothing else.
+//!
+//! Beyond parsing, this module owns two safety properties:
+//! * parsing never fails: syntax errors come back as a list next to an error-recovered AST;
+//! * no AST is walked deeper than [`MAX_NESTING`]: [`ParsedModule::too_deep`] tells callers to
+//!   skip a pathological file, and such a tree is dropped on a stack big enough for it.
+
+pub use ruff_python_ast as ast;
+pub use ruff_python_ast::visitor::{self, Visitor};
+pub use ruff_python_ast::{Expr, Stmt};
+pub use ruff_text_size::{Ranged, TextLen, TextRange, TextSize};
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_parser::{Mode, ParseOptions};
+use ruff_source_file::LineIndex;
+
+use crate::finding::Position;
+
+/// Deepest statement/expression/pattern nesting any walker in snakeguard will follow.
+/// CPython itself refuses about 200 nested parentheses; long `a + b + c ...` chains nest one
+/// level per operand, so the limit is well above what hand-written code reaches.
+pub const MAX_NESTING: usize = 1500;
+
+/// A syntax error with its location.
+#[derive(Debug, Clone)]
+pub struct SyntaxErrorInfo {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// A parsed module: the (possibly error-recovered) AST, its syntax errors and comments.
+pub struct ParsedModule {
+    module: Option<ast::ModModule>,
+    pub errors: Vec<SyntaxErrorInfo>,
+    /// Ranges of every `#` comment, in source order.
+    pub comments: Vec<TextRange>,
+    text_len: usize,
+}
+
+impl ParsedModule {
+    pub fn body(&self) -> &[Stmt] {
+        self.module.as_ref().map_or(&[], |module| &module.body)
+    }
+
+    /// Whether the tree nests deeper than [`MAX_NESTING`] (probed without deep recursion).
+    pub fn too_deep(&self) -> bool {
+        let mut probe = DepthProbe {
+            depth: 0,
+            exceeded: false,
+        };
+        for stmt in self.body() {
+            probe.visit_stmt(stmt);
+            if probe.exceeded {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for ParsedModule {
+    fn drop(&mut self) {
+        // Dropping a boxed tree recurses once per level. Give deep trees a stack sized for the
+        // worst case this file could produce (one level per source byte, generously framed).
+        if let Some(module) = self.module.take() {
+            if self.text_len > 64 * 1024 {
+                let stack = (self.text_len.saturating_mul(512)).clamp(1 << 20, 4 << 30);
+                stacker::grow(stack, move || drop(module));
+            } else {
+                stacker::maybe_grow(256 * 1024, 8 << 20, move || drop(module));
+            }
+        }
+    }
+}
+
+/// Parse Python source, recovering from errors. Never panics.
+pub fn parse_module(text: &str) -> ParsedModule {
+    let parsed = ruff_python_parser::parse_unchecked(text, ParseOptions::from(Mode::Module));
+    let comments = parsed
+        .tokens()
+        .iter()
+        .filter(|token| token.kind() == TokenKind::Comment)
+        .map(Ranged::range)
+        .collect();
+    let errors = parsed
+        .errors()
+        .iter()
+        .map(|error| SyntaxErrorInfo {
+            range: error.location,
+            message: error.error.to_string(),
+        })
+        .collect();
+    let module = parsed.try_into_module().map(|parsed| parsed.into_syntax());
+    ParsedModule {
+        module,
+        errors,
+        comments,
+        text_len: text.len(),
+    }
+}
+
+/// Byte offsets to 1-based line/column positions for one text.
+pub struct LineMap<'a> {
+    index: LineIndex,
+    text: &'a str,
+}
+
+impl<'a> LineMap<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineMap {
+            index: LineIndex::from_source_text(text),
+            text,
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset; offsets past the end
+    /// clamp to the end.
+    pub fn position(&self, offset: TextSize) -> Position {
+        let offset = offset.min(self.text.text_len());
+        let location = self.index.line_column(offset, self.text);
+        Position {
+            line: u32::try_from(location.line.get()).unwrap_or(u32::MAX),
+            column: u32::try_from(location.column.get()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        let offset = offset.min(self.text.text_len());
+        u32::try_from(self.index.line_index(offset).get()).unwrap_or(u32::MAX)
+    }
+
+    /// The text of a 1-based line, without its line terminator.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let Some(index) = ruff_source_file::OneIndexed::new(line as usize) else {
+            return "";
+        };
+        if index.get() > self.index.line_count() {
+            return "";
+        }
+        let range = self.index.line_range(index, self.text);
+        self.text
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.index.line_count()
+    }
+
+    /// The source text of a range ("" when out of bounds).
+    pub fn slice(&self, range: TextRange) -> &'a str {
+        self.text
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+}
+
+struct DepthProbe {
+    depth: usize,
+    exceeded: bool,
+}
+
+impl DepthProbe {
+    fn enter(&mut self) -> bool {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            self.exceeded = true;
+        }
+        !self.exceeded
+    }
+}
+
+impl<'a> Visitor<'a> for DepthProbe {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.enter() {
+            visitor::walk_stmt(self, stmt);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.enter() {
+            visitor::walk_expr(self, expr);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        if self.enter() {
+            visitor::walk_pattern(self, pattern);
+        }
+        self.depth -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_source_has_no_errors_and_keeps_comments() {
+        let parsed = parse_module("import os  # nosec\nx = f\"{os.sep!r:>{10}}\"\n");
+        assert!(parsed.errors.is_empty());
+        assert_eq!(parsed.body().len(), 2);
+        assert_eq!(parsed.comments.len(), 1);
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_and_the_rest_is_still_parsed() {
+        let parsed = parse_module("def f(:\n    pass\nimport os\nos.system(x)\n");
+        assert!(!parsed.errors.is_empty());
+        assert!(parsed.body().len() >= 2);
+    }
+
+    #[test]
+    fn modern_syntax_parses() {
+        let source = "type Point[T] = tuple[T, T]\nx = f\"{'nested \"quotes\"'}\"\nmatch p:\n    case [a, *_]: pass\n";
+        assert!(parse_module(source).errors.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_detected_without_overflow() {
+        let deep = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+        let parsed = parse_module(&deep);
+        // Parenthesized atoms do not nest in the AST; unary minus does.
+        let unary = format!("x = {}1\n", "-".repeat(100_000));
+        let parsed_unary = parse_module(&unary);
+        assert!(parsed_unary.too_deep());
+        drop(parsed_unary);
+        let lists = format!("x = {}{}\n", "[".repeat(3000), "]".repeat(3000));
+        assert!(parse_module(&lists).too_deep());
+        drop(parsed);
+    }
+
+    #[test]
+    fn line_map_positions_are_one_based_characters() {
+        let map = LineMap::new("a = 1\nb = 'é' + c\n");
+        let offset = TextSize::from(u32::try_from("a = 1\nb = 'é' + ".len()).unwrap());
+        assert_eq!(
+            map.position(offset),
+            Position {
+                line: 2,
+                column: 11
+            }
+        );
+        assert_eq!(map.line_text(2), "b = 'é' + c");
+        assert_eq!(map.line_text(99), "");
+        assert_eq!(map.position(TextSize::from(10_000)).line, 3);
+    }
+}

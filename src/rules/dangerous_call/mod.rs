@@ -1,0 +1,3 @@
+//! Calls to dangerous functions: deserialization, weak hashes, randomness, XML (bandit B3xx).
+pub mod pickle_loads;
+pub mod yaml_load;

@@ -1,0 +1,138 @@
+//! Small predicates over expressions that many rules share.
+
+use crate::analysis::syntax::{Expr, ast};
+
+/// The value of a string literal (implicitly concatenated parts joined).
+pub fn string_literal(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the expression is a literal whose value is fully known (str, bytes, number, bool,
+/// None, or a tuple/list/set of such).
+pub fn is_constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::EllipsisLiteral(_) => true,
+        Expr::Tuple(tuple) => tuple.elts.iter().all(is_constant),
+        Expr::List(list) => list.elts.iter().all(is_constant),
+        Expr::Set(set) => set.elts.iter().all(is_constant),
+        _ => false,
+    }
+}
+
+/// Whether a string is built dynamically: `%` formatting, `.format()`, an f-string with
+/// placeholders, or `+` concatenation involving a non-literal.
+pub fn is_dynamic_string(expr: &Expr) -> bool {
+    match expr {
+        Expr::FString(fstring) => fstring
+            .value
+            .elements()
+            .any(|element| element.as_interpolation().is_some()),
+        Expr::BinOp(binop) => match binop.op {
+            ast::Operator::Mod => is_stringish(&binop.left) && !is_constant(&binop.right),
+            ast::Operator::Add => {
+                (is_stringish(&binop.left) || is_stringish(&binop.right))
+                    && !(is_constant_string_expr(&binop.left)
+                        && is_constant_string_expr(&binop.right))
+            }
+            _ => false,
+        },
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == "format"
+                    && is_stringish(&attribute.value)
+                    && (!call.arguments.args.is_empty() || !call.arguments.keywords.is_empty())
+                    && !(call.arguments.args.iter().all(is_constant)
+                        && call
+                            .arguments
+                            .keywords
+                            .iter()
+                            .all(|keyword| is_constant(&keyword.value)))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A string literal, f-string, or string-building expression.
+fn is_stringish(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_) | Expr::FString(_) => true,
+        Expr::BinOp(binop) => is_stringish(&binop.left) || is_stringish(&binop.right),
+        _ => false,
+    }
+}
+
+/// A string whose value is fully known: literals and `+` of literals.
+pub fn is_constant_string_expr(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_) => true,
+        Expr::FString(fstring) => fstring
+            .value
+            .elements()
+            .all(|element| element.as_interpolation().is_none()),
+        Expr::BinOp(binop) if binop.op == ast::Operator::Add => {
+            is_constant_string_expr(&binop.left) && is_constant_string_expr(&binop.right)
+        }
+        _ => false,
+    }
+}
+
+/// `True`, or a non-zero number literal.
+pub fn is_truthy_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::BooleanLiteral(literal) => literal.value,
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_u64() != Some(0),
+            ast::Number::Float(float) => *float != 0.0,
+            ast::Number::Complex { .. } => true,
+        },
+        Expr::StringLiteral(literal) => !literal.value.is_empty(),
+        _ => false,
+    }
+}
+
+/// `False`, `None`, `0` or `""`.
+pub fn is_falsy_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::BooleanLiteral(literal) => !literal.value,
+        Expr::NoneLiteral(_) => true,
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_u64() == Some(0),
+            ast::Number::Float(float) => *float == 0.0,
+            ast::Number::Complex { .. } => false,
+        },
+        Expr::StringLiteral(literal) => literal.value.is_empty(),
+        _ => false,
+    }
+}
+
+/// The integer value of a literal, if it is a non-negative integer that fits in u64.
+pub fn int_literal(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_u64(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The last segment of the name an assignment target binds: `x`, `self.x` -> `x`,
+/// `cfg["x"]` -> `x`.
+pub fn target_name(target: &Expr) -> Option<String> {
+    match target {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
+        Expr::Subscript(subscript) => string_literal(&subscript.slice),
+        _ => None,
+    }
+}

@@ -1,0 +1,2 @@
+//! Miscellaneous checks (bandit B1xx).
+pub mod assert_used;
