@@ -31,6 +31,12 @@ pub enum Family {
     Authentication,
     /// Secrets in source code.
     Secrets,
+    /// Error handling and logging: stack traces in responses, secrets in logs.
+    ErrorHandling,
+    /// Unsafe C interop through `ctypes`.
+    Interop,
+    /// Network protocols and clients: cleartext protocols, host key checking.
+    Network,
     /// Untrusted data reaching a sink (taint tracking).
     Taint,
 }
@@ -47,11 +53,14 @@ impl Family {
             Family::Xss => "xss",
             Family::Authentication => "authentication",
             Family::Secrets => "secrets",
+            Family::ErrorHandling => "error-handling",
+            Family::Interop => "interop",
+            Family::Network => "network",
             Family::Taint => "taint",
         }
     }
 
-    pub const ALL: [Family; 10] = [
+    pub const ALL: [Family; 13] = [
         Family::Misc,
         Family::Misconfiguration,
         Family::DangerousCall,
@@ -61,6 +70,9 @@ impl Family {
         Family::Xss,
         Family::Authentication,
         Family::Secrets,
+        Family::ErrorHandling,
+        Family::Interop,
+        Family::Network,
         Family::Taint,
     ];
 }
