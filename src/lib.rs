@@ -1,5 +1,7 @@
 //! snakeguard: security review for Python code.
 pub mod analysis;
+pub mod config;
 pub mod finding;
 pub mod report;
 pub mod rules;
+pub mod scan;

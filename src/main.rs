@@ -1,1 +1,65 @@
-fn main() {}
+//! The `snakeguard` command line: argument parsing and logging setup; each subcommand lives in
+//! its own file under `cmd/`.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "snakeguard",
+    version,
+    about = "Security review for Python code: a fast scanner with taint tracking, for the terminal, CI and pull requests"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log verbosity (also set by RUST_LOG).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan Python files and directories for security problems.
+    Scan(cmd::scan::ScanArgs),
+    /// List the rules, or show one rule's documentation.
+    Rules(cmd::rules::RulesArgs),
+    /// Developer tools (parse-only timing for benchmarks).
+    #[command(hide = true)]
+    Debug(cmd::debug::DebugArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let result = match cli.command {
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
+        Command::Debug(args) => cmd::debug::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

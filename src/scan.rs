@@ -1,0 +1,220 @@
+//! The local scan driver: find Python files, analyse them in parallel, collect a report.
+//!
+//! This is an edge module: it reads the file system. Discovery honours `.gitignore` (also
+//! outside a git checkout), hidden directories are skipped, and config `exclude` globs are
+//! matched against paths relative to the config file's directory. Files named explicitly on the
+//! command line are always scanned, whatever their extension. Analysis runs on a rayon pool
+//! (all cores) whose threads have stacks large enough for the deepest tree the analyser
+//! accepts; results are sorted, so output never depends on scheduling.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::analysis::{Analyzer, FileAnalysis, SourceInput};
+use crate::config::{Config, ConfigError, ConfigFile, candidates};
+use crate::finding::{Diagnostic, DiagnosticKind};
+use crate::report::ScanReport;
+
+/// Directories never worth scanning (virtualenvs, vendored JS).
+const ALWAYS_EXCLUDED_DIRS: &[&str] = &["venv", "node_modules", "__pypackages__", "__pycache__"];
+
+/// Stack size of analysis threads; the walkers are depth-bounded (see `syntax::MAX_NESTING`).
+const ANALYSIS_STACK_BYTES: usize = 64 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}: no such file or directory")]
+    NotFound(PathBuf),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start analysis threads: {0}")]
+    ThreadPool(String),
+}
+
+/// Options of one scan that are not part of the configuration file.
+#[derive(Debug, Default, Clone)]
+pub struct ScanOptions {
+    pub report_unused_suppressions: bool,
+}
+
+/// Find the configuration for a scan by walking up from `start`.
+pub fn find_config(start: &Path) -> Result<Config, ScanError> {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut dir = if absolute.is_dir() {
+        Some(absolute.as_path())
+    } else {
+        absolute.parent()
+    };
+    while let Some(current) = dir {
+        for candidate in candidates(current) {
+            if let Some(config) = load_config_file(&candidate)? {
+                return Ok(config);
+            }
+        }
+        dir = current.parent();
+    }
+    let root = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    Ok(Config::default_for(&root))
+}
+
+/// Load one candidate file; `Ok(None)` if it does not exist or has no snakeguard section.
+pub fn load_config_file(candidate: &ConfigFile) -> Result<Option<Config>, ScanError> {
+    let (path, is_pyproject) = match candidate {
+        ConfigFile::SnakeguardToml(path) => (path, false),
+        ConfigFile::PyProject(path) => (path, true),
+    };
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| ScanError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let display = display_path(path);
+    if is_pyproject {
+        Ok(Config::from_pyproject(&text, &display)?)
+    } else {
+        Ok(Some(Config::from_snakeguard_toml(&text, &display)?))
+    }
+}
+
+/// The Python files to scan under `paths`, sorted and deduplicated.
+pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>, ScanError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(ScanError::NotFound(path.clone()));
+        }
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .require_git(false)
+            .filter_entry(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                !(entry.file_type().is_some_and(|t| t.is_dir()) && ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref()))
+            })
+            .build();
+        for entry in walker.flatten() {
+            let is_python = entry.file_type().is_some_and(|t| t.is_file())
+                && entry
+                    .path()
+                    .extension()
+                    .is_some_and(|ext| ext == "py" || ext == "pyi");
+            if is_python && !config.is_excluded(&relative_to(entry.path(), &config.root)) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// Scan files and build the report (findings filtered by the configuration).
+pub fn scan_files(files: &[PathBuf], config: &Config, options: &ScanOptions) -> Result<ScanReport, ScanError> {
+    let analyzer = Analyzer::new(&config.enabled, config.options.clone())
+        .with_max_file_bytes(config.max_file_size)
+        .with_unused_suppressions(options.report_unused_suppressions);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .build()
+        .map_err(|e| ScanError::ThreadPool(e.to_string()))?;
+    let results: Vec<(String, Option<String>, FileAnalysis)> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| analyse_one(file, &analyzer, config))
+            .collect()
+    });
+
+    let mut report = ScanReport {
+        files_scanned: files.len(),
+        ..ScanReport::default()
+    };
+    for (path, text, analysis) in results {
+        report.suppressed += analysis.suppressed;
+        let keep: Vec<_> = analysis
+            .findings
+            .into_iter()
+            .filter(|f| f.severity >= config.min_severity && f.confidence >= config.min_confidence)
+            .collect();
+        if !keep.is_empty() {
+            if let Some(text) = text {
+                report.sources.insert(path, text);
+            }
+        }
+        report.findings.extend(keep);
+        report.diagnostics.extend(analysis.diagnostics);
+    }
+    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .diagnostics
+        .sort_by(|a, b| (&a.path, a.position, a.kind).cmp(&(&b.path, b.position, b.kind)));
+    Ok(report)
+}
+
+fn analyse_one(file: &Path, analyzer: &Analyzer, config: &Config) -> (String, Option<String>, FileAnalysis) {
+    let path = display_path(file).to_string_lossy().replace('\\', "/");
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let analysis = FileAnalysis {
+                diagnostics: vec![Diagnostic {
+                    path: path.clone(),
+                    position: None,
+                    kind: DiagnosticKind::Skipped,
+                    message: format!("skipped: cannot read file: {error}"),
+                }],
+                ..FileAnalysis::default()
+            };
+            return (path, None, analysis);
+        }
+    };
+    let mut analysis = analyzer.analyse(&SourceInput { path: &path, bytes: &bytes });
+    let ignored = config.ignored_rules_for(&relative_to(file, &config.root));
+    if !ignored.is_empty() {
+        analysis.findings.retain(|finding| !ignored.contains(&finding.rule));
+    }
+    let text = (!analysis.findings.is_empty()).then(|| crate::analysis::decode::decode_source(&bytes).text);
+    (path, text, analysis)
+}
+
+/// A path for display and fingerprints: relative to the working directory when under it.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cleaned = clean(path);
+    if cleaned.is_absolute() {
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Ok(relative) = cleaned.strip_prefix(&cwd) {
+                return relative.to_path_buf();
+            }
+        }
+    }
+    cleaned
+}
+
+/// `path` relative to `root` with forward slashes (for glob matching).
+pub fn relative_to(path: &Path, root: &Path) -> String {
+    let absolute = |p: &Path| clean(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let (path, root) = (absolute(path), absolute(root));
+    path.strip_prefix(&root)
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Remove `.` components (`./app/x.py` -> `app/x.py`).
+fn clean(path: &Path) -> PathBuf {
+    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+}
+
