@@ -1,0 +1,1 @@
+"""flask-notes: a deliberately vulnerable note-taking service (snakeguard example)."""
