@@ -132,7 +132,8 @@ impl Config {
 
     /// Parse `pyproject.toml` text; `Ok(None)` when it has no `[tool.snakeguard]` table.
     pub fn from_pyproject(text: &str, file: &Path) -> Result<Option<Self>, ConfigError> {
-        let pyproject: PyProject = toml::from_str(text).map_err(|error| toml_error(error, text, file))?;
+        let pyproject: PyProject =
+            toml::from_str(text).map_err(|error| toml_error(error, text, file))?;
         match pyproject.tool.and_then(|tool| tool.snakeguard) {
             Some(raw) => Self::validate(raw, text, file).map(Some),
             None => Ok(None),
@@ -140,7 +141,9 @@ impl Config {
     }
 
     fn validate(raw: RawConfig, text: &str, file: &Path) -> Result<Self, ConfigError> {
-        let root = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = file
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let mut config = Config::default_for(&root);
         config.file = Some(file.to_path_buf());
         let error = |span: std::ops::Range<usize>, message: String| ConfigError {
@@ -151,7 +154,9 @@ impl Config {
         let resolve = |items: &[Spanned<String>]| -> Result<Vec<Rule>, ConfigError> {
             let mut rules = Vec::new();
             for item in items {
-                rules.extend(select_rules(item.get_ref()).map_err(|message| error(item.span(), message))?);
+                rules.extend(
+                    select_rules(item.get_ref()).map_err(|message| error(item.span(), message))?,
+                );
             }
             Ok(rules)
         };
@@ -184,13 +189,20 @@ impl Config {
             config.per_file_ignores.push((globset, resolve(rules)?));
         }
         if let Some(level) = &raw.min_severity {
-            config.min_severity = level.get_ref().parse().map_err(|e: crate::finding::LevelParseError| error(level.span(), e.to_string()))?;
+            config.min_severity = level
+                .get_ref()
+                .parse()
+                .map_err(|e: crate::finding::LevelParseError| error(level.span(), e.to_string()))?;
         }
         if let Some(level) = &raw.min_confidence {
-            config.min_confidence = level.get_ref().parse().map_err(|e: crate::finding::LevelParseError| error(level.span(), e.to_string()))?;
+            config.min_confidence = level
+                .get_ref()
+                .parse()
+                .map_err(|e: crate::finding::LevelParseError| error(level.span(), e.to_string()))?;
         }
         if let Some(level) = &raw.fail_on {
-            config.fail_on = parse_fail_on(level.get_ref()).map_err(|message| error(level.span(), message))?;
+            config.fail_on =
+                parse_fail_on(level.get_ref()).map_err(|message| error(level.span(), message))?;
         }
         if let Some(size) = raw.max_file_size {
             config.max_file_size = size;
@@ -264,7 +276,10 @@ pub fn parse_fail_on(value: &str) -> Result<Option<Severity>, String> {
     if value.eq_ignore_ascii_case("never") || value.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    value.parse().map(Some).map_err(|e: crate::finding::LevelParseError| format!("{e}, or never"))
+    value
+        .parse()
+        .map(Some)
+        .map_err(|e: crate::finding::LevelParseError| format!("{e}, or never"))
 }
 
 /// Rules named by a selector: a code, a rule name, a bandit/ruff code, a family, or `all`.
@@ -284,7 +299,10 @@ pub fn select_rules(selector: &str) -> Result<Vec<Rule>, String> {
             return Ok(vec![rule]);
         }
     }
-    if let Some(family) = Family::ALL.iter().find(|family| family.as_str() == selector) {
+    if let Some(family) = Family::ALL
+        .iter()
+        .find(|family| family.as_str() == selector)
+    {
         return Ok(Rule::ALL
             .iter()
             .copied()
@@ -360,7 +378,10 @@ mod tests {
     fn unknown_key_names_file_and_line() {
         let error = parse("fail-on = \"high\"\n\nselekt = [\"SG602\"]\n").unwrap_err();
         assert_eq!(error.line, Some(3), "{error}");
-        assert!(error.to_string().starts_with("proj/.snakeguard.toml:3:"), "{error}");
+        assert!(
+            error.to_string().starts_with("proj/.snakeguard.toml:3:"),
+            "{error}"
+        );
         assert!(error.message.contains("selekt"), "{error}");
     }
 
@@ -381,19 +402,37 @@ mod tests {
     #[test]
     fn pyproject_section_is_optional() {
         let file = Path::new("pyproject.toml");
-        assert!(Config::from_pyproject("[project]\nname = \"x\"\n[tool.black]\nline-length = 88\n", file).unwrap().is_none());
-        let config = Config::from_pyproject("[tool.snakeguard]\nfail-on = \"never\"\n", file).unwrap().unwrap();
+        assert!(
+            Config::from_pyproject(
+                "[project]\nname = \"x\"\n[tool.black]\nline-length = 88\n",
+                file
+            )
+            .unwrap()
+            .is_none()
+        );
+        let config = Config::from_pyproject("[tool.snakeguard]\nfail-on = \"never\"\n", file)
+            .unwrap()
+            .unwrap();
         assert_eq!(config.fail_on, None);
-        let error = Config::from_pyproject("[project]\nname = \"x\"\n[tool.snakeguard]\nbogus = 1\n", file).unwrap_err();
+        let error = Config::from_pyproject(
+            "[project]\nname = \"x\"\n[tool.snakeguard]\nbogus = 1\n",
+            file,
+        )
+        .unwrap_err();
         assert_eq!(error.line, Some(4));
     }
 
     #[test]
     fn per_file_ignores_match_relative_paths() {
-        let config = parse("exclude = [\"vendor/**\"]\n[per-file-ignores]\n\"tests/**\" = [\"SG101\"]\n").unwrap();
+        let config =
+            parse("exclude = [\"vendor/**\"]\n[per-file-ignores]\n\"tests/**\" = [\"SG101\"]\n")
+                .unwrap();
         assert!(config.is_excluded("vendor/lib/x.py"));
         assert!(!config.is_excluded("app/x.py"));
-        assert_eq!(config.ignored_rules_for("tests/test_a.py"), vec![Rule::AssertUsed]);
+        assert_eq!(
+            config.ignored_rules_for("tests/test_a.py"),
+            vec![Rule::AssertUsed]
+        );
         assert!(config.ignored_rules_for("app/a.py").is_empty());
     }
 

@@ -1,5 +1,6 @@
 //! snakeguard: security review for Python code.
 pub mod analysis;
+pub mod baseline;
 pub mod config;
 pub mod finding;
 pub mod report;

@@ -62,7 +62,9 @@ pub fn find_config(start: &Path) -> Result<Config, ScanError> {
     let root = if start.is_dir() {
         start.to_path_buf()
     } else {
-        start.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        start
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     Ok(Config::default_for(&root))
 }
@@ -103,7 +105,8 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>, Scan
             .require_git(false)
             .filter_entry(|entry| {
                 let name = entry.file_name().to_string_lossy();
-                !(entry.file_type().is_some_and(|t| t.is_dir()) && ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref()))
+                !(entry.file_type().is_some_and(|t| t.is_dir())
+                    && ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref()))
             })
             .build();
         for entry in walker.flatten() {
@@ -123,7 +126,11 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>, Scan
 }
 
 /// Scan files and build the report (findings filtered by the configuration).
-pub fn scan_files(files: &[PathBuf], config: &Config, options: &ScanOptions) -> Result<ScanReport, ScanError> {
+pub fn scan_files(
+    files: &[PathBuf],
+    config: &Config,
+    options: &ScanOptions,
+) -> Result<ScanReport, ScanError> {
     let analyzer = Analyzer::new(&config.enabled, config.options.clone())
         .with_max_file_bytes(config.max_file_size)
         .with_unused_suppressions(options.report_unused_suppressions);
@@ -157,14 +164,20 @@ pub fn scan_files(files: &[PathBuf], config: &Config, options: &ScanOptions) -> 
         report.findings.extend(keep);
         report.diagnostics.extend(analysis.diagnostics);
     }
-    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
         .diagnostics
         .sort_by(|a, b| (&a.path, a.position, a.kind).cmp(&(&b.path, b.position, b.kind)));
     Ok(report)
 }
 
-fn analyse_one(file: &Path, analyzer: &Analyzer, config: &Config) -> (String, Option<String>, FileAnalysis) {
+fn analyse_one(
+    file: &Path,
+    analyzer: &Analyzer,
+    config: &Config,
+) -> (String, Option<String>, FileAnalysis) {
     let path = display_path(file).to_string_lossy().replace('\\', "/");
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
@@ -181,12 +194,18 @@ fn analyse_one(file: &Path, analyzer: &Analyzer, config: &Config) -> (String, Op
             return (path, None, analysis);
         }
     };
-    let mut analysis = analyzer.analyse(&SourceInput { path: &path, bytes: &bytes });
+    let mut analysis = analyzer.analyse(&SourceInput {
+        path: &path,
+        bytes: &bytes,
+    });
     let ignored = config.ignored_rules_for(&relative_to(file, &config.root));
     if !ignored.is_empty() {
-        analysis.findings.retain(|finding| !ignored.contains(&finding.rule));
+        analysis
+            .findings
+            .retain(|finding| !ignored.contains(&finding.rule));
     }
-    let text = (!analysis.findings.is_empty()).then(|| crate::analysis::decode::decode_source(&bytes).text);
+    let text = (!analysis.findings.is_empty())
+        .then(|| crate::analysis::decode::decode_source(&bytes).text);
     (path, text, analysis)
 }
 
@@ -215,6 +234,7 @@ pub fn relative_to(path: &Path, root: &Path) -> String {
 
 /// Remove `.` components (`./app/x.py` -> `app/x.py`).
 fn clean(path: &Path) -> PathBuf {
-    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
-

@@ -39,7 +39,12 @@ pub fn run(args: DebugArgs) -> anyhow::Result<ExitCode> {
                     Err(_) => (1, 0),
                 })
                 .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-            println!("parsed {} files ({} bytes), {} with syntax errors or unreadable", files.len(), bytes, errors);
+            println!(
+                "parsed {} files ({} bytes), {} with syntax errors or unreadable",
+                files.len(),
+                bytes,
+                errors
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -67,7 +67,9 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("unknown rule `{code}` (run `snakeguard rules` for the list)");
         };
         match args.format {
-            ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&entry(rule, true))?)?,
+            ListFormat::Json => {
+                writeln!(out, "{}", serde_json::to_string_pretty(&entry(rule, true))?)?
+            }
             ListFormat::Text => {
                 let meta = rule.meta();
                 writeln!(out, "{} {} ({})", meta.code, meta.name, meta.summary)?;
@@ -78,7 +80,11 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
                     meta.cwe,
                     meta.severity,
                     meta.confidence,
-                    if meta.default_enabled { "enabled by default" } else { "off by default (select it to enable)" }
+                    if meta.default_enabled {
+                        "enabled by default"
+                    } else {
+                        "off by default (select it to enable)"
+                    }
                 )?;
                 write!(out, "{}", meta.docs_markdown())?;
             }
@@ -103,7 +109,11 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
                     meta.severity,
                     meta.family.as_str(),
                     meta.summary,
-                    if meta.default_enabled { "" } else { " [off by default]" }
+                    if meta.default_enabled {
+                        ""
+                    } else {
+                        " [off by default]"
+                    }
                 )?;
             }
         }

@@ -69,12 +69,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let mut config = match &args.config {
         Some(file) => {
-            let candidate = if file.file_name().is_some_and(|name| name == "pyproject.toml") {
+            let candidate = if file
+                .file_name()
+                .is_some_and(|name| name == "pyproject.toml")
+            {
                 snakeguard::config::ConfigFile::PyProject(file.clone())
             } else {
                 snakeguard::config::ConfigFile::SnakeguardToml(file.clone())
             };
-            anyhow::ensure!(file.is_file(), "{}: no such configuration file", file.display());
+            anyhow::ensure!(
+                file.is_file(),
+                "{}: no such configuration file",
+                file.display()
+            );
             load_config_file(&candidate)?
                 .with_context(|| format!("{} has no [tool.snakeguard] section", file.display()))?
         }
@@ -121,7 +128,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(file) => {
             let mut out = std::io::BufWriter::new(
-                std::fs::File::create(file).with_context(|| format!("cannot create {}", file.display()))?,
+                std::fs::File::create(file)
+                    .with_context(|| format!("cannot create {}", file.display()))?,
             );
             write_report(args.format, &report, &options, &mut out)?;
             out.flush()?;
@@ -133,6 +141,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
     }
-    let failed = config.fail_on.is_some_and(|threshold| report.has_findings_at_or_above(threshold));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let failed = config
+        .fail_on
+        .is_some_and(|threshold| report.has_findings_at_or_above(threshold));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

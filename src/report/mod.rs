@@ -38,7 +38,9 @@ impl ScanReport {
 
     /// Whether any finding is at or above `threshold`.
     pub fn has_findings_at_or_above(&self, threshold: Severity) -> bool {
-        self.findings.iter().any(|finding| finding.severity >= threshold)
+        self.findings
+            .iter()
+            .any(|finding| finding.severity >= threshold)
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod helpers;
 pub mod meta;
 pub mod options;
+pub mod reference;
 
 pub mod dangerous_call;
 pub mod injection;
