@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use snakeguard::baseline::Baseline;
 use snakeguard::config::{Overrides, parse_fail_on};
 use snakeguard::finding::{Confidence, Severity};
 use snakeguard::report::{Format, ReportOptions, write_report};
@@ -49,6 +50,12 @@ pub struct ScanArgs {
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     pub report_unused_suppressions: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// When to use colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -107,13 +114,25 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
 
     let files = discover(&paths, &config)?;
-    let report = scan_files(
+    let mut report = scan_files(
         &files,
         &config,
         &ScanOptions {
             report_unused_suppressions: args.report_unused_suppressions,
         },
     )?;
+
+    if let Some(file) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&report.findings);
+        std::fs::write(file, baseline.to_json()).with_context(|| format!("cannot write {}", file.display()))?;
+        eprintln!("Recorded {} findings in {}", baseline.findings.len(), file.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(file) = &args.baseline {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read baseline {}", file.display()))?;
+        let baseline = Baseline::parse(&text).with_context(|| format!("{}", file.display()))?;
+        report.preexisting_hidden += baseline.filter(&mut report.findings);
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
