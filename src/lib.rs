@@ -2,6 +2,7 @@
 pub mod analysis;
 pub mod baseline;
 pub mod config;
+pub mod diff;
 pub mod finding;
 pub mod report;
 pub mod rules;
