@@ -247,14 +247,12 @@ fn parse_git_file(input: &mut Input<'_>) -> Result<FilePatch, DiffError> {
     };
 
     while let Some(line) = input.peek() {
-        if line.is_empty()
-            || line.starts_with("diff ")
-            || line.starts_with("@@")
-            || line.starts_with("--- ")
-        {
+        if line.starts_with("diff ") || line.starts_with("@@") || line.starts_with("--- ") {
             break;
         }
-        if line.starts_with("new file mode ") {
+        if line.is_empty() {
+            // Not written by git; tolerated so the `---` line below still belongs here.
+        } else if line.starts_with("new file mode ") {
             meta.added = true;
         } else if line.starts_with("deleted file mode ") {
             meta.removed = true;
@@ -986,6 +984,15 @@ diff --git a/x.py b/x.py
         assert_eq!(h.lines[0].content, "-- a/x.py");
         assert_eq!(h.lines[2].content, "diff --git a b");
         assert_eq!(h.lines[3].content, "@@ -1 +1 @@");
+    }
+
+    #[test]
+    fn blank_lines_between_headers_are_tolerated() {
+        let text = "diff --git a/x.py b/x.py\nindex 1..2 100644\n\n--- a/x.py\n+++ b/x.py\n\n@@ -1 +1 @@\n-a\n+b\n\n\ndiff --git a/y.py b/y.py\ndeleted file mode 100644\n\n";
+        let files = parse_git_diff(text).unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].hunks.len(), 1);
+        assert_eq!(files[1].status, FileStatus::Removed);
     }
 
     #[test]
