@@ -124,12 +124,18 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(file) = &args.write_baseline {
         let baseline = Baseline::from_findings(&report.findings);
-        std::fs::write(file, baseline.to_json()).with_context(|| format!("cannot write {}", file.display()))?;
-        eprintln!("Recorded {} findings in {}", baseline.findings.len(), file.display());
+        std::fs::write(file, baseline.to_json())
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        eprintln!(
+            "Recorded {} findings in {}",
+            baseline.findings.len(),
+            file.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(file) = &args.baseline {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read baseline {}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read baseline {}", file.display()))?;
         let baseline = Baseline::parse(&text).with_context(|| format!("{}", file.display()))?;
         report.preexisting_hidden += baseline.filter(&mut report.findings);
     }
