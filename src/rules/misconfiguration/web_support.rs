@@ -494,4 +494,21 @@ mod tests {
         assert_eq!(words("create_test_app"), ["create", "test", "app"]);
         assert_eq!(words("HTTPConfig"), ["httpconfig"]);
     }
+
+    #[test]
+    fn cookie_fix_replaces_only_the_literal() {
+        let source = "class Config:\n    SESSION_COOKIE_SECURE = False  # prod\n";
+        let analysis = crate::analysis::analyse_text(
+            "app/config.py",
+            source,
+            &[crate::rules::Rule::CookieSecureDisabled],
+        );
+        let fix = analysis
+            .findings
+            .first()
+            .and_then(|finding| finding.fix.clone())
+            .expect("a fix");
+        assert_eq!(fix.start_line, 2);
+        assert_eq!(fix.replacement, "    SESSION_COOKIE_SECURE = True  # prod");
+    }
 }
