@@ -10,9 +10,11 @@ pub mod options;
 pub mod reference;
 
 pub mod dangerous_call;
+pub mod error_handling;
 pub mod injection;
 pub mod misc;
 pub mod misconfiguration;
+pub mod web_xss;
 
 use std::fmt;
 
@@ -47,6 +49,24 @@ registry! {
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
     SubprocessShellTrue = injection::subprocess_shell_true;
+    DjangoDebugTrue = misconfiguration::django_debug_true;
+    DjangoAllowedHostsWildcard = misconfiguration::django_allowed_hosts_wildcard;
+    HardcodedSecretKey = misconfiguration::hardcoded_secret_key;
+    CsrfExempt = misconfiguration::csrf_exempt;
+    DjangoCsrfMiddlewareMissing = misconfiguration::django_csrf_middleware_missing;
+    CookieSecureDisabled = misconfiguration::cookie_secure_disabled;
+    CookieHttponlyDisabled = misconfiguration::cookie_httponly_disabled;
+    DjangoRawSql = injection::django_raw_sql;
+    DjangoFormatHtmlPreformatted = web_xss::django_format_html_preformatted;
+    FlaskWtfCsrfDisabled = misconfiguration::flask_wtf_csrf_disabled;
+    SetCookieInsecure = misconfiguration::set_cookie_insecure;
+    FlaskRenderTemplateString = web_xss::flask_render_template_string;
+    FlaskSendFilePath = injection::flask_send_file_path;
+    SqlalchemyEchoTrue = error_handling::sqlalchemy_echo_true;
+    CorsWildcardWithCredentials = misconfiguration::cors_wildcard_with_credentials;
+    StackTraceInResponse = error_handling::stack_trace_in_response;
+    SecretInLog = error_handling::secret_in_log;
+    WerkzeugDebuggerEnabled = misconfiguration::werkzeug_debugger_enabled;
 }
 
 impl Rule {
