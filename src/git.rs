@@ -181,6 +181,11 @@ impl LocalChange {
         Ok(changes)
     }
 
+    /// A file's text at the merge base, if it exists there.
+    pub fn read_at_base(&self, path: &str) -> Option<String> {
+        self.read(Side::Base, path)
+    }
+
     fn read(&self, side: Side, path: &str) -> Option<String> {
         let bytes = match (side, &self.head) {
             (Side::Base, _) => git_bytes(&self.root, &["show", &format!("{}:{path}", self.base)])?,
