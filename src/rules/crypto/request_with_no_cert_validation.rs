@@ -249,3 +249,40 @@ fn is_false(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::analyse_text;
+    use crate::rules::Rule;
+
+    fn fixes(source: &str) -> Vec<String> {
+        analyse_text(
+            "app/client.py",
+            source,
+            &[Rule::RequestWithNoCertValidation],
+        )
+        .findings
+        .into_iter()
+        .filter_map(|finding| finding.fix.map(|fix| fix.replacement))
+        .collect()
+    }
+
+    #[test]
+    fn removes_verify_false_on_one_line() {
+        let source = "import requests\nr = requests.get(url, verify=False, timeout=5)\ns = requests.get(verify=False)\nt = requests.post(url, verify=False)\n";
+        assert_eq!(
+            fixes(source),
+            vec![
+                "r = requests.get(url, timeout=5)".to_string(),
+                "s = requests.get()".to_string(),
+                "t = requests.post(url)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_fix_across_lines() {
+        let source = "import requests\nr = requests.get(\n    url,\n    verify=False,\n)\n";
+        assert!(fixes(source).is_empty());
+    }
+}
