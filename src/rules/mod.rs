@@ -9,12 +9,16 @@ pub mod meta;
 pub mod options;
 pub mod reference;
 
+pub mod crypto;
 pub mod dangerous_call;
+pub mod dangerous_import;
 pub mod error_handling;
 pub mod injection;
 pub mod misc;
 pub mod misconfiguration;
+pub mod network;
 pub mod web_xss;
+pub mod xss;
 
 use std::fmt;
 
@@ -67,6 +71,54 @@ registry! {
     StackTraceInResponse = error_handling::stack_trace_in_response;
     SecretInLog = error_handling::secret_in_log;
     WerkzeugDebuggerEnabled = misconfiguration::werkzeug_debugger_enabled;
+    Md5 = crypto::md5;
+    Ciphers = crypto::ciphers;
+    CipherModes = crypto::cipher_modes;
+    HashlibInsecureFunctions = crypto::hashlib_insecure_functions;
+    RequestWithNoCertValidation = crypto::request_with_no_cert_validation;
+    SslWithBadVersion = crypto::ssl_with_bad_version;
+    SslWithBadDefaults = crypto::ssl_with_bad_defaults;
+    SslWithNoVersion = crypto::ssl_with_no_version;
+    WeakCryptographicKey = crypto::weak_cryptographic_key;
+    SshNoHostKeyVerification = network::ssh_no_host_key_verification;
+    SnmpInsecureVersion = network::snmp_insecure_version;
+    SnmpWeakCryptography = network::snmp_weak_cryptography;
+    Marshal = dangerous_call::marshal;
+    MktempQ = dangerous_call::mktemp_q;
+    Eval = dangerous_call::eval;
+    MarkSafe = dangerous_call::mark_safe;
+    UrllibUrlopen = dangerous_call::urllib_urlopen;
+    Random = dangerous_call::random;
+    InsecureRandomForSecret = dangerous_call::insecure_random_for_secret;
+    Telnetlib = dangerous_call::telnetlib;
+    XmlBadCElementTree = dangerous_call::xml_bad_celementtree;
+    XmlBadElementTree = dangerous_call::xml_bad_elementtree;
+    XmlBadExpatreader = dangerous_call::xml_bad_expatreader;
+    XmlBadExpatbuilder = dangerous_call::xml_bad_expatbuilder;
+    XmlBadSax = dangerous_call::xml_bad_sax;
+    XmlBadMinidom = dangerous_call::xml_bad_minidom;
+    XmlBadPulldom = dangerous_call::xml_bad_pulldom;
+    XmlBadEtree = dangerous_call::xml_bad_etree;
+    Ftplib = dangerous_call::ftplib;
+    UnverifiedContext = dangerous_call::unverified_context;
+    Jinja2AutoescapeFalse = xss::jinja2_autoescape_false;
+    UseOfMakoTemplates = xss::use_of_mako_templates;
+    DjangoMarkSafe = xss::django_mark_safe;
+    MarkupsafeMarkupXss = xss::markupsafe_markup_xss;
+    ImportTelnetlib = dangerous_import::import_telnetlib;
+    ImportFtplib = dangerous_import::import_ftplib;
+    ImportPickle = dangerous_import::import_pickle;
+    ImportSubprocess = dangerous_import::import_subprocess;
+    ImportXmlEtree = dangerous_import::import_xml_etree;
+    ImportXmlSax = dangerous_import::import_xml_sax;
+    ImportXmlExpat = dangerous_import::import_xml_expat;
+    ImportXmlMinidom = dangerous_import::import_xml_minidom;
+    ImportXmlPulldom = dangerous_import::import_xml_pulldom;
+    ImportLxml = dangerous_import::import_lxml;
+    ImportXmlrpclib = dangerous_import::import_xmlrpclib;
+    ImportHttpoxy = dangerous_import::import_httpoxy;
+    ImportPycrypto = dangerous_import::import_pycrypto;
+    ImportPyghmi = dangerous_import::import_pyghmi;
 }
 
 impl Rule {
