@@ -48,6 +48,7 @@ fn finding(rule: Rule, path: &str, span: Span, message: &str, severity: Severity
         scope: "run".to_string(),
         snippet: String::new(),
         fingerprint: Fingerprint::compute(rule.code(), path, "run", message, 0),
+        identity: message.to_string(),
         flow: Vec::new(),
         fix: None,
     }
