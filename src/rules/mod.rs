@@ -8,10 +8,15 @@ pub mod helpers;
 pub mod meta;
 pub mod options;
 
+pub mod authentication;
+pub mod crypto_misuse;
 pub mod dangerous_call;
 pub mod injection;
+pub mod interop;
 pub mod misc;
 pub mod misconfiguration;
+pub mod net_cleartext;
+pub mod secrets;
 
 use std::fmt;
 
@@ -46,6 +51,12 @@ registry! {
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
     SubprocessShellTrue = injection::subprocess_shell_true;
+    // Authentication (SG850-SG869)
+    JwtSignatureVerificationDisabled = authentication::jwt_signature_verification_disabled;
+    JwtInsecureAlgorithms = authentication::jwt_insecure_algorithms;
+    PasswordFastHash = authentication::password_fast_hash;
+    Pbkdf2InsufficientIterations = authentication::pbkdf2_insufficient_iterations;
+    NonConstantTimeComparison = authentication::non_constant_time_comparison;
 }
 
 impl Rule {

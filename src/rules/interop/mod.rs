@@ -1,0 +1,1 @@
+//! Unsafe C interop through `ctypes`: raw memory copies, reads and casts.

@@ -1,0 +1,1 @@
+//! Credentials sent over cleartext HTTP.

@@ -1,0 +1,1 @@
+//! Secrets in source code: cloud keys, API tokens, private keys.
