@@ -57,6 +57,12 @@ registry! {
     PasswordFastHash = authentication::password_fast_hash;
     Pbkdf2InsufficientIterations = authentication::pbkdf2_insufficient_iterations;
     NonConstantTimeComparison = authentication::non_constant_time_comparison;
+    // Crypto misuse (SG900-SG919)
+    StaticInitializationVector = crypto_misuse::static_initialization_vector;
+    StaticNonce = crypto_misuse::static_nonce;
+    HardCodedEncryptionKey = crypto_misuse::hard_coded_encryption_key;
+    SslCheckHostnameDisabled = crypto_misuse::ssl_check_hostname_disabled;
+    SslVerifyModeCertNone = crypto_misuse::ssl_verify_mode_cert_none;
 }
 
 impl Rule {
