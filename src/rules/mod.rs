@@ -63,6 +63,14 @@ registry! {
     HardCodedEncryptionKey = crypto_misuse::hard_coded_encryption_key;
     SslCheckHostnameDisabled = crypto_misuse::ssl_check_hostname_disabled;
     SslVerifyModeCertNone = crypto_misuse::ssl_verify_mode_cert_none;
+    // Secrets (SG950-SG969)
+    AwsAccessKeyId = secrets::aws_access_key_id;
+    AwsSecretAccessKey = secrets::aws_secret_access_key;
+    GithubToken = secrets::github_token;
+    SlackToken = secrets::slack_token;
+    PrivateKeyBlock = secrets::private_key_block;
+    StripeApiKey = secrets::stripe_api_key;
+    GoogleApiKey = secrets::google_api_key;
 }
 
 impl Rule {
