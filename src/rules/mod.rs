@@ -63,6 +63,9 @@ registry! {
     HardCodedEncryptionKey = crypto_misuse::hard_coded_encryption_key;
     SslCheckHostnameDisabled = crypto_misuse::ssl_check_hostname_disabled;
     SslVerifyModeCertNone = crypto_misuse::ssl_verify_mode_cert_none;
+    // Network (SG930-SG939)
+    CredentialsOverHttp = net_cleartext::credentials_over_http;
+    UrllibBasicAuthOverHttp = net_cleartext::urllib_basic_auth_over_http;
     // Secrets (SG950-SG969)
     AwsAccessKeyId = secrets::aws_access_key_id;
     AwsSecretAccessKey = secrets::aws_secret_access_key;
