@@ -63,6 +63,11 @@ registry! {
     HardCodedEncryptionKey = crypto_misuse::hard_coded_encryption_key;
     SslCheckHostnameDisabled = crypto_misuse::ssl_check_hostname_disabled;
     SslVerifyModeCertNone = crypto_misuse::ssl_verify_mode_cert_none;
+    // C interop (SG920-SG929)
+    CtypesMemmoveVariableSize = interop::ctypes_memmove_variable_size;
+    CtypesMemsetVariableSize = interop::ctypes_memset_variable_size;
+    CtypesStringAtVariableSize = interop::ctypes_string_at_variable_size;
+    CtypesCastFromInteger = interop::ctypes_cast_from_integer;
     // Network (SG930-SG939)
     CredentialsOverHttp = net_cleartext::credentials_over_http;
     UrllibBasicAuthOverHttp = net_cleartext::urllib_basic_auth_over_http;
