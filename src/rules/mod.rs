@@ -9,14 +9,19 @@ pub mod meta;
 pub mod options;
 pub mod reference;
 
+pub mod authentication;
 pub mod crypto;
+pub mod crypto_misuse;
 pub mod dangerous_call;
 pub mod dangerous_import;
 pub mod error_handling;
 pub mod injection;
+pub mod interop;
 pub mod misc;
 pub mod misconfiguration;
+pub mod net_cleartext;
 pub mod network;
+pub mod secrets;
 pub mod web_xss;
 pub mod xss;
 
@@ -119,6 +124,34 @@ registry! {
     ImportHttpoxy = dangerous_import::import_httpoxy;
     ImportPycrypto = dangerous_import::import_pycrypto;
     ImportPyghmi = dangerous_import::import_pyghmi;
+    // Authentication (SG850-SG869)
+    JwtSignatureVerificationDisabled = authentication::jwt_signature_verification_disabled;
+    JwtInsecureAlgorithms = authentication::jwt_insecure_algorithms;
+    PasswordFastHash = authentication::password_fast_hash;
+    Pbkdf2InsufficientIterations = authentication::pbkdf2_insufficient_iterations;
+    NonConstantTimeComparison = authentication::non_constant_time_comparison;
+    // Crypto misuse (SG900-SG919)
+    StaticInitializationVector = crypto_misuse::static_initialization_vector;
+    StaticNonce = crypto_misuse::static_nonce;
+    HardCodedEncryptionKey = crypto_misuse::hard_coded_encryption_key;
+    SslCheckHostnameDisabled = crypto_misuse::ssl_check_hostname_disabled;
+    SslVerifyModeCertNone = crypto_misuse::ssl_verify_mode_cert_none;
+    // C interop (SG920-SG929)
+    CtypesMemmoveVariableSize = interop::ctypes_memmove_variable_size;
+    CtypesMemsetVariableSize = interop::ctypes_memset_variable_size;
+    CtypesStringAtVariableSize = interop::ctypes_string_at_variable_size;
+    CtypesCastFromInteger = interop::ctypes_cast_from_integer;
+    // Network (SG930-SG939)
+    CredentialsOverHttp = net_cleartext::credentials_over_http;
+    UrllibBasicAuthOverHttp = net_cleartext::urllib_basic_auth_over_http;
+    // Secrets (SG950-SG969)
+    AwsAccessKeyId = secrets::aws_access_key_id;
+    AwsSecretAccessKey = secrets::aws_secret_access_key;
+    GithubToken = secrets::github_token;
+    SlackToken = secrets::slack_token;
+    PrivateKeyBlock = secrets::private_key_block;
+    StripeApiKey = secrets::stripe_api_key;
+    GoogleApiKey = secrets::google_api_key;
 }
 
 impl Rule {
