@@ -26,7 +26,10 @@ fn delta(base: &str, head: &str, old_path: &str, new_path: &str) -> Delta {
         Some(base.to_string()),
         Some(head.to_string()),
     );
-    let analyzer = Analyzer::new(Rule::ALL, RuleOptions::default());
+    let analyzer = Analyzer::new(
+        &[Rule::SubprocessShellTrue, Rule::PickleLoads],
+        RuleOptions::default(),
+    );
     compute(&analyzer, &ChangeSet { files: vec![file] })
 }
 
@@ -107,7 +110,10 @@ fn added_and_removed_files() {
         Some(text),
         None,
     );
-    let analyzer = Analyzer::new(Rule::ALL, RuleOptions::default());
+    let analyzer = Analyzer::new(
+        &[Rule::SubprocessShellTrue, Rule::PickleLoads],
+        RuleOptions::default(),
+    );
     let result = compute(
         &analyzer,
         &ChangeSet {

@@ -121,7 +121,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut report = match &args.base {
-        Some(base) => diff_mode::scan_changes(&paths, base, args.head.as_deref(), &mut config, &args)?,
+        Some(base) => {
+            diff_mode::scan_changes(&paths, base, args.head.as_deref(), &mut config, &args)?
+        }
         None => {
             let files = discover(&paths, &config)?;
             scan_files(

@@ -197,7 +197,8 @@ mod tests {
     #[test]
     fn summary_counts_and_caps_its_length() {
         let source = "import pickle\n".to_string() + &"pickle.loads(x)\n".repeat(400);
-        let findings = analyse_text("app/x.py", &source, Rule::ALL).findings;
+        let findings =
+            analyse_text("app/x.py", &source, &[Rule::PickleLoads, Rule::YamlLoad]).findings;
         let input = SummaryInput {
             new: &findings,
             fixed: 1,
