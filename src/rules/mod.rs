@@ -42,6 +42,17 @@ macro_rules! registry {
 
 registry! {
     AssertUsed = misc::assert_used;
+    ExecUsed = misc::exec_used;
+    SetBadFilePermissions = misc::set_bad_file_permissions;
+    HardcodedBindAllInterfaces = misc::hardcoded_bind_all_interfaces;
+    HardcodedPasswordString = misc::hardcoded_password_string;
+    HardcodedPasswordFuncarg = misc::hardcoded_password_funcarg;
+    HardcodedPasswordDefault = misc::hardcoded_password_default;
+    HardcodedTmpDirectory = misc::hardcoded_tmp_directory;
+    PasswordConfigOptionNotMarkedSecret = misc::password_config_option_not_marked_secret;
+    TryExceptPass = misc::try_except_pass;
+    TryExceptContinue = misc::try_except_continue;
+    RequestWithoutTimeout = misc::request_without_timeout;
     FlaskDebugTrue = misconfiguration::flask_debug_true;
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
