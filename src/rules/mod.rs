@@ -57,6 +57,21 @@ registry! {
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
     SubprocessShellTrue = injection::subprocess_shell_true;
+    TarfileUnsafeMembers = dangerous_call::tarfile_unsafe_members;
+    ParamikoCalls = injection::paramiko_calls;
+    SubprocessWithoutShellEqualsTrue = injection::subprocess_without_shell_equals_true;
+    AnyOtherFunctionWithShellEqualsTrue = injection::any_other_function_with_shell_equals_true;
+    StartProcessWithAShell = injection::start_process_with_a_shell;
+    StartProcessWithNoShell = injection::start_process_with_no_shell;
+    StartProcessWithPartialPath = injection::start_process_with_partial_path;
+    HardcodedSqlExpressions = injection::hardcoded_sql_expressions;
+    LinuxCommandsWildcardInjection = injection::linux_commands_wildcard_injection;
+    DjangoExtraUsed = injection::django_extra_used;
+    DjangoRawsqlUsed = injection::django_rawsql_used;
+    LoggingConfigInsecureListen = injection::logging_config_insecure_listen;
+    Trojansource = injection::trojansource;
+    PytorchLoad = injection::pytorch_load;
+    HuggingfaceUnsafeDownload = injection::huggingface_unsafe_download;
 }
 
 impl Rule {
