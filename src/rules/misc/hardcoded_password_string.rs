@@ -97,6 +97,9 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "_method",
     "_strength",
     "_salt_name",
+    "_version",
+    "_hint",
+    "_kind",
 ];
 
 /// Words the default name pattern matches; a value equal to one of them is a label.
@@ -114,6 +117,25 @@ const SECRET_WORDS: &[&str] = &[
     "credentials",
     "passphrase",
 ];
+
+/// Token types and schemes, not secrets (`default_token="Bearer"`).
+const SCHEME_WORDS: &[&str] = &["bearer", "basic", "digest", "mac", "jwt", "oauth", "oauth2"];
+
+/// `refresh_token`, `access-token`: an identifier naming a kind of secret, not its value.
+fn is_identifier_label(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    lower
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        && SECRET_WORDS.iter().any(|word| lower.contains(word))
+}
+
+/// Regular-expression syntax (`r"[^\W\d]\w*"`), as in lexers and validators.
+fn looks_like_regex(value: &str) -> bool {
+    ["[^", "\\w", "\\d", "\\s", "(?", ".*", "\\b"]
+        .iter()
+        .any(|marker| value.contains(marker))
+}
 
 fn normalized(text: &str) -> String {
     text.chars()
@@ -139,11 +161,18 @@ pub fn hardcoded_secret(checker: &Checker, name: &str, value: &Expr) -> Option<S
     if is_placeholder_secret(&literal)
         || literal.chars().any(char::is_whitespace)
         || literal.contains("://")
+        || literal.contains("***")
+        || !literal.chars().any(|c| c.is_ascii_alphanumeric())
+        || is_identifier_label(&literal)
+        || looks_like_regex(&literal)
     {
         return None;
     }
     let value_key = normalized(&literal);
-    if value_key == normalized(name) || SECRET_WORDS.contains(&value_key.as_str()) {
+    if value_key == normalized(name)
+        || SECRET_WORDS.contains(&value_key.as_str())
+        || SCHEME_WORDS.contains(&value_key.as_str())
+    {
         return None;
     }
     Some(literal)
@@ -202,6 +231,10 @@ fn check_expr(checker: &mut Checker, expr: &Expr) {
                     Expr::Attribute(attribute) => attribute.attr.to_string(),
                     _ => continue,
                 };
+                // Parsers compare `token` with keywords all the time.
+                if matches!(name.to_ascii_lowercase().as_str(), "token" | "tok") {
+                    continue;
+                }
                 if hardcoded_secret(checker, &name, other).is_some() {
                     let message = format!(
                         "`{name}` is compared with a hard-coded secret: store a hash or read the expected value from configuration"
