@@ -137,6 +137,50 @@ pub fn target_name(target: &Expr) -> Option<String> {
     }
 }
 
+/// Whether the module imports `module` or one of its submodules anywhere (`import m`,
+/// `import m.sub`, `from m import x`, `from m.sub import x`). For rules that match a method
+/// name (`.exec_command`, `.extractall`) only in files that use the library.
+pub fn module_imports(semantic: &crate::analysis::semantic::SemanticModel, module: &str) -> bool {
+    use crate::analysis::semantic::BindingKind;
+    let within = |name: &str| {
+        name == module
+            || name
+                .strip_prefix(module)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    semantic
+        .bindings()
+        .iter()
+        .any(|binding| match &binding.kind {
+            BindingKind::Import { module } => within(module),
+            BindingKind::FromImport { qualified } => within(qualified),
+            _ => false,
+        })
+}
+
+/// Whether a hard-coded "secret" value is obviously not a real secret: empty, `None`/`null`,
+/// an environment-variable or template reference (`$PASSWORD`, `${PASSWORD}`, `{password}`,
+/// `%(password)s`, `{{ password }}`), an angle-bracket placeholder (`<password>`), or a mask made
+/// only of `x`, `*`, `.`, `-`, `_` or `#` (`xxx`, `***`).
+pub fn is_placeholder_secret(value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || matches!(value.to_ascii_lowercase().as_str(), "none" | "null" | "nil") {
+        return true;
+    }
+    if value.starts_with('$')
+        || value.contains("${")
+        || value.contains("{{")
+        || value.contains("%(")
+        || (value.starts_with('<') && value.ends_with('>'))
+        || (value.starts_with('{') && value.ends_with('}'))
+    {
+        return true;
+    }
+    value
+        .chars()
+        .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_' | '#' | '?'))
+}
+
 /// The qualified name an expression refers to, or for a call the qualified name of its callee:
 /// `paramiko.AutoAddPolicy` and `paramiko.AutoAddPolicy()` both give `paramiko.AutoAddPolicy`.
 pub fn qualified_or_callee(

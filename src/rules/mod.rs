@@ -54,6 +54,17 @@ macro_rules! registry {
 
 registry! {
     AssertUsed = misc::assert_used;
+    ExecUsed = misc::exec_used;
+    SetBadFilePermissions = misc::set_bad_file_permissions;
+    HardcodedBindAllInterfaces = misc::hardcoded_bind_all_interfaces;
+    HardcodedPasswordString = misc::hardcoded_password_string;
+    HardcodedPasswordFuncarg = misc::hardcoded_password_funcarg;
+    HardcodedPasswordDefault = misc::hardcoded_password_default;
+    HardcodedTmpDirectory = misc::hardcoded_tmp_directory;
+    PasswordConfigOptionNotMarkedSecret = misc::password_config_option_not_marked_secret;
+    TryExceptPass = misc::try_except_pass;
+    TryExceptContinue = misc::try_except_continue;
+    RequestWithoutTimeout = misc::request_without_timeout;
     FlaskDebugTrue = misconfiguration::flask_debug_true;
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
@@ -152,6 +163,21 @@ registry! {
     PrivateKeyBlock = secrets::private_key_block;
     StripeApiKey = secrets::stripe_api_key;
     GoogleApiKey = secrets::google_api_key;
+    TarfileUnsafeMembers = dangerous_call::tarfile_unsafe_members;
+    ParamikoCalls = injection::paramiko_calls;
+    SubprocessWithoutShellEqualsTrue = injection::subprocess_without_shell_equals_true;
+    AnyOtherFunctionWithShellEqualsTrue = injection::any_other_function_with_shell_equals_true;
+    StartProcessWithAShell = injection::start_process_with_a_shell;
+    StartProcessWithNoShell = injection::start_process_with_no_shell;
+    StartProcessWithPartialPath = injection::start_process_with_partial_path;
+    HardcodedSqlExpressions = injection::hardcoded_sql_expressions;
+    LinuxCommandsWildcardInjection = injection::linux_commands_wildcard_injection;
+    DjangoExtraUsed = injection::django_extra_used;
+    DjangoRawsqlUsed = injection::django_rawsql_used;
+    LoggingConfigInsecureListen = injection::logging_config_insecure_listen;
+    Trojansource = injection::trojansource;
+    PytorchLoad = injection::pytorch_load;
+    HuggingfaceUnsafeDownload = injection::huggingface_unsafe_download;
 }
 
 impl Rule {

@@ -7,6 +7,7 @@ pub mod marshal;
 pub mod mktemp_q;
 pub mod pickle_loads;
 pub mod random;
+pub mod tarfile_unsafe_members;
 pub mod telnetlib;
 pub mod unverified_context;
 pub mod urllib_urlopen;
