@@ -133,7 +133,7 @@ pub struct RawFinding {
 
 /// The state rules see while the pass runs.
 pub struct Checker<'a> {
-    pub semantic: &'a SemanticModel,
+    pub semantic: &'a SemanticModel<'a>,
     pub lines: &'a LineMap<'a>,
     /// Scan-root-relative path of the file (`app/settings.py`).
     pub path: &'a str,
@@ -151,7 +151,7 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(
-        semantic: &'a SemanticModel,
+        semantic: &'a SemanticModel<'a>,
         lines: &'a LineMap<'a>,
         path: &'a str,
         options: &'a RuleOptions,

@@ -88,7 +88,7 @@ pub enum BindingKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Binding {
+pub struct Binding<'a> {
     pub name: String,
     pub kind: BindingKind,
     pub scope: ScopeId,
@@ -98,13 +98,16 @@ pub struct Binding {
     pub source_range: TextRange,
     /// Uses at or after this offset (in the same scope) see this binding.
     pub visible_from: TextSize,
+    /// The expression whose value is bound, for single-name targets: the right-hand side of
+    /// `x = value` / `x: T = value` / `(x := value)`, the context manager of `with value as x`.
+    pub value: Option<&'a Expr>,
 }
 
 /// Scopes and bindings of one module.
 #[derive(Debug)]
-pub struct SemanticModel {
+pub struct SemanticModel<'a> {
     scopes: Vec<Scope>,
-    bindings: Vec<Binding>,
+    bindings: Vec<Binding<'a>>,
     /// Scope created by a node, keyed by the node's start offset and kind.
     node_scopes: FxHashMap<(TextSize, ScopeKind), ScopeId>,
     /// This module's dotted name, when known (for relative imports).
@@ -195,10 +198,10 @@ const BUILTINS: &[&str] = &[
     "IOError",
 ];
 
-impl SemanticModel {
+impl<'a> SemanticModel<'a> {
     /// Build the model of a module. `module_name` is its dotted name (`pkg.views`), `is_package`
     /// is true for `__init__.py`; both only serve relative imports.
-    pub fn build(body: &[Stmt], module_name: Option<&str>, is_package: bool) -> Self {
+    pub fn build(body: &'a [Stmt], module_name: Option<&str>, is_package: bool) -> Self {
         let mut builder = Builder {
             model: SemanticModel {
                 scopes: Vec::new(),
@@ -235,12 +238,24 @@ impl SemanticModel {
             .map(|(index, scope)| (index as ScopeId, scope))
     }
 
-    pub fn binding(&self, id: BindingId) -> &Binding {
+    pub fn binding(&self, id: BindingId) -> &Binding<'a> {
         &self.bindings[id as usize]
     }
 
-    pub fn bindings(&self) -> &[Binding] {
+    pub fn bindings(&self) -> &[Binding<'a>] {
         &self.bindings
+    }
+
+    /// For a name bound exactly once in its scope (`IV = b"..."`, `ctx = ssl.create_default_context()`),
+    /// the expression it was bound to. `None` for anything rebound, a parameter, or unknown.
+    pub fn binding_value(&self, scope: ScopeId, expr: &Expr) -> Option<&'a Expr> {
+        let Expr::Name(name) = expr else { return None };
+        let id = self.resolve_name(scope, name.id.as_str(), name.range.start())?;
+        let binding = self.binding(id);
+        if self.scope(binding.scope).bindings_of(&binding.name).len() != 1 {
+            return None;
+        }
+        binding.value
     }
 
     /// The scope a function, class, lambda or comprehension node opens.
@@ -392,13 +407,13 @@ impl Scope {
     }
 }
 
-struct Builder {
-    model: SemanticModel,
+struct Builder<'a> {
+    model: SemanticModel<'a>,
     scope: ScopeId,
     package: Option<Vec<String>>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn push_scope(&mut self, kind: ScopeKind, name: Option<&str>, range: TextRange) -> ScopeId {
         let parent = self.model.scope(self.scope);
         let qualname = match (name, parent.kind) {
@@ -427,39 +442,57 @@ impl Builder {
         source: TextRange,
         visible_from: TextSize,
     ) {
-        self.bind_in(self.scope, name, kind, range, source, visible_from);
-    }
-
-    fn bind_in(
-        &mut self,
-        scope: ScopeId,
-        name: &str,
-        kind: BindingKind,
-        range: TextRange,
-        source_range: TextRange,
-        visible_from: TextSize,
-    ) {
-        // `global x` / `nonlocal x` redirect the binding.
-        let here = self.model.scope(scope);
-        let scope = if here.globals.contains(name) {
-            MODULE_SCOPE
-        } else {
-            scope
-        };
-        let id = self.model.bindings.len() as BindingId;
-        self.model.bindings.push(Binding {
+        self.push(Binding {
             name: name.to_string(),
             kind,
-            scope,
+            scope: self.scope,
             range,
-            source_range,
+            source_range: source,
             visible_from,
+            value: None,
         });
-        self.model.scopes[scope as usize]
+    }
+
+    /// Record a binding in its scope (or the module scope after `global name`).
+    fn push(&mut self, mut binding: Binding<'a>) {
+        if self
+            .model
+            .scope(binding.scope)
+            .globals
+            .contains(&binding.name)
+        {
+            binding.scope = MODULE_SCOPE;
+        }
+        let id = self.model.bindings.len() as BindingId;
+        self.model.scopes[binding.scope as usize]
             .bindings
-            .entry(name.to_string())
+            .entry(binding.name.clone())
             .or_default()
             .push(id);
+        self.model.bindings.push(binding);
+    }
+
+    /// Bind a single-name target to its value expression (other targets: no value).
+    fn bind_valued(
+        &mut self,
+        target: &Expr,
+        kind: &BindingKind,
+        source: TextRange,
+        visible_from: TextSize,
+        value: &'a Expr,
+    ) {
+        match target {
+            Expr::Name(name) => self.push(Binding {
+                name: name.id.to_string(),
+                kind: kind.clone(),
+                scope: self.scope,
+                range: name.range,
+                source_range: source,
+                visible_from,
+                value: Some(value),
+            }),
+            _ => self.bind_target(target, kind, source, visible_from),
+        }
     }
 
     /// Bind every name in an assignment target (tuples, lists, starred; not attributes).
@@ -516,7 +549,7 @@ impl Builder {
         }
     }
 
-    fn bind_parameters(&mut self, parameters: &ast::Parameters, visible_from: TextSize) {
+    fn bind_parameters(&mut self, parameters: &'a ast::Parameters, visible_from: TextSize) {
         for parameter in parameters.iter() {
             let name = parameter.name();
             self.bind(
@@ -530,7 +563,7 @@ impl Builder {
     }
 
     /// Defaults and annotations are evaluated in the enclosing scope.
-    fn visit_parameter_defaults(&mut self, parameters: &ast::Parameters) {
+    fn visit_parameter_defaults(&mut self, parameters: &'a ast::Parameters) {
         for parameter in parameters.iter() {
             if let Some(default) = parameter.default() {
                 self.visit_expr(default);
@@ -564,9 +597,9 @@ impl Builder {
 
     fn visit_comprehension(
         &mut self,
-        expr: &Expr,
-        generators: &[ast::Comprehension],
-        elements: &[&Expr],
+        expr: &'a Expr,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
     ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
@@ -594,7 +627,7 @@ impl Builder {
     }
 }
 
-impl<'a> Visitor<'a> for Builder {
+impl<'a> Visitor<'a> for Builder<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(function) => {
@@ -703,7 +736,13 @@ impl<'a> Visitor<'a> for Builder {
                     assign.targets.len() == 1 && matches!(assign.targets[0], Expr::Name(_));
                 let kind = self.assignment_kind(single, &assign.value);
                 for target in &assign.targets {
-                    self.bind_target(target, &kind, assign.range, assign.range.end());
+                    self.bind_valued(
+                        target,
+                        &kind,
+                        assign.range,
+                        assign.range.end(),
+                        &assign.value,
+                    );
                 }
             }
             Stmt::AnnAssign(assign) => {
@@ -716,7 +755,13 @@ impl<'a> Visitor<'a> for Builder {
                 }
                 if let Some(value) = &assign.value {
                     let kind = self.assignment_kind(true, value);
-                    self.bind_target(&assign.target, &kind, assign.range, assign.range.end());
+                    self.bind_valued(
+                        &assign.target,
+                        &kind,
+                        assign.range,
+                        assign.range.end(),
+                        value,
+                    );
                 }
             }
             Stmt::AugAssign(assign) => {
@@ -748,11 +793,12 @@ impl<'a> Visitor<'a> for Builder {
                 for item in &with.items {
                     self.visit_expr(&item.context_expr);
                     if let Some(target) = &item.optional_vars {
-                        self.bind_target(
+                        self.bind_valued(
                             target,
                             &BindingKind::WithTarget,
                             item.range,
                             target.range().end(),
+                            &item.context_expr,
                         );
                     }
                 }
@@ -868,14 +914,15 @@ impl<'a> Visitor<'a> for Builder {
                 }
                 if let Expr::Name(name) = &*named.target {
                     let kind = self.assignment_kind(true, &named.value);
-                    self.bind_in(
-                        scope,
-                        name.id.as_str(),
+                    self.push(Binding {
+                        name: name.id.to_string(),
                         kind,
-                        name.range,
-                        named.range,
-                        named.range.end(),
-                    );
+                        scope,
+                        range: name.range,
+                        source_range: named.range,
+                        visible_from: named.range.end(),
+                        value: Some(&*named.value),
+                    });
                 }
             }
             _ => visitor::walk_expr(self, expr),
@@ -923,7 +970,7 @@ mod tests {
     }
 
     struct CallCollector<'m> {
-        model: &'m SemanticModel,
+        model: &'m SemanticModel<'m>,
         scope: ScopeId,
         out: Vec<Option<String>>,
     }
@@ -1067,6 +1114,33 @@ mod tests {
         assert!(!model.scope(MODULE_SCOPE).bindings_of("n").is_empty());
         assert!(model.scope(MODULE_SCOPE).bindings_of("v").is_empty());
         assert!(callees(source).contains(&some("os.system")));
+    }
+
+    #[test]
+    fn binding_value_is_the_single_assignment() {
+        let source =
+            "IV = b'0' * 16\nctx = 1\nctx = 2\nwith open(p) as f:\n    pass\nprint(IV, ctx, f)\n";
+        let parsed = parse_module(source);
+        let model = SemanticModel::build(parsed.body(), None, false);
+        let Stmt::Expr(call) = &parsed.body()[4] else {
+            panic!("expected the print call")
+        };
+        let Expr::Call(call) = &*call.value else {
+            panic!("expected a call")
+        };
+        let args = &call.arguments.args;
+        let value = model
+            .binding_value(MODULE_SCOPE, &args[0])
+            .expect("IV has one binding");
+        assert!(matches!(value, Expr::BinOp(_)));
+        assert!(
+            model.binding_value(MODULE_SCOPE, &args[1]).is_none(),
+            "ctx is rebound"
+        );
+        assert!(matches!(
+            model.binding_value(MODULE_SCOPE, &args[2]),
+            Some(Expr::Call(_))
+        ));
     }
 
     #[test]

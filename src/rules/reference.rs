@@ -8,11 +8,26 @@ use super::{Family, Rule};
 
 /// Bandit tests that have no snakeguard rule of the same number, and what covers them.
 pub const BANDIT_NOT_PORTED: &[(&str, &str)] = &[
-    ("B111", "execute_with_run_as_root_equals_true: only meaningful for OpenStack's `utils.execute(run_as_root=True)` wrappers; not ported (no security value in other code)."),
-    ("B309", "httpsconnection: removed from bandit (Python 2 only); not applicable."),
-    ("B322", "input: removed from bandit (Python 2's `input` evaluated its argument); not applicable to Python 3."),
-    ("B325", "tempnam: removed from bandit (`os.tempnam` does not exist in Python 3); SG306 covers `tempfile.mktemp`."),
-    ("B414", "import_pycryptodome: removed from bandit (PyCryptodome is maintained); SG413 covers the unmaintained `Crypto` (pycrypto) imports."),
+    (
+        "B111",
+        "execute_with_run_as_root_equals_true: only meaningful for OpenStack's `utils.execute(run_as_root=True)` wrappers; not ported (no security value in other code).",
+    ),
+    (
+        "B309",
+        "httpsconnection: removed from bandit (Python 2 only); not applicable.",
+    ),
+    (
+        "B322",
+        "input: removed from bandit (Python 2's `input` evaluated its argument); not applicable to Python 3.",
+    ),
+    (
+        "B325",
+        "tempnam: removed from bandit (`os.tempnam` does not exist in Python 3); SG306 covers `tempfile.mktemp`.",
+    ),
+    (
+        "B414",
+        "import_pycryptodome: removed from bandit (PyCryptodome is maintained); SG413 covers the unmaintained `Crypto` (pycrypto) imports.",
+    ),
 ];
 
 /// Render the whole reference as Markdown.

@@ -47,16 +47,56 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 /// Last name segments that denote a guessable secret.
-const SECRET_WORDS: &[&str] = &[
-    "token",
-    "signature",
-    "sig",
-    "digest",
-    "hexdigest",
+const SECRET_WORDS: &[&str] = &["hmac", "apikey", "otp", "totp"];
+
+/// `signature` and `digest` are secrets only in a verification context (`expected_signature`,
+/// `request_digest`); alone they are usually `inspect.Signature`s or content hashes.
+const VERIFICATION_PREFIXES: &[&str] = &[
+    "expected",
+    "computed",
+    "calculated",
+    "received",
+    "provided",
+    "given",
+    "request",
+    "webhook",
     "hmac",
-    "apikey",
+    "hub",
+    "header",
+    "client",
+    "user",
+    "signed",
+    "original",
+    "mac",
+];
+
+/// Qualifiers that make a `token` a credential. A bare `token` is usually a lexer token or an
+/// opaque handle (trio's `callee_token`, moto's `lock_token`), so it is not enough on its own.
+const CREDENTIAL_TOKEN_PREFIXES: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "auth",
+    "access",
+    "api",
+    "session",
+    "reset",
+    "refresh",
+    "bearer",
+    "secret",
+    "verification",
+    "verify",
+    "confirm",
+    "confirmation",
+    "webhook",
     "otp",
-    "totp",
+    "login",
+    "invite",
+    "activation",
+    "magic",
+    "unsubscribe",
+    "signup",
+    "jwt",
+    "id",
 ];
 
 /// Whether a name denotes a secret whose value an attacker tries to guess: `token`,
@@ -77,6 +117,12 @@ fn is_secret_name(name: &str) -> bool {
     if SECRET_WORDS.contains(&last) {
         return true;
     }
+    if matches!(last, "signature" | "digest" | "hexdigest" | "sig" | "mac") {
+        return previous.is_some_and(|prefix| VERIFICATION_PREFIXES.contains(&prefix));
+    }
+    if last == "token" {
+        return previous.is_some_and(|prefix| CREDENTIAL_TOKEN_PREFIXES.contains(&prefix));
+    }
     match (previous, last) {
         // api_key, secret_key, signing_key, x-api-key
         (Some("api" | "secret" | "signing" | "access" | "private"), "key") => true,
@@ -87,22 +133,49 @@ fn is_secret_name(name: &str) -> bool {
         (_, "secret") => true,
         // camelCase compounds: csrfToken, xSignature, authToken
         (_, last) => {
-            ["token", "signature", "hmac", "digest"]
-                .iter()
-                .any(|word| last.len() > word.len() && last.ends_with(word))
-                && name.bytes().any(|b| b.is_ascii_uppercase())
+            let camel_secret = ["signature", "digest"].iter().any(|word| {
+                last.strip_suffix(word)
+                    .is_some_and(|prefix| VERIFICATION_PREFIXES.contains(&prefix))
+            }) || (last.len() > "hmac".len() && last.ends_with("hmac"));
+            let camel_token = last.len() > "token".len()
+                && last.ends_with("token")
+                && CREDENTIAL_TOKEN_PREFIXES
+                    .iter()
+                    .any(|prefix| last.strip_suffix("token") == Some(*prefix));
+            (camel_secret || camel_token) && name.bytes().any(|b| b.is_ascii_uppercase())
         }
     }
 }
 
-/// A call that produces a digest: `hmac.new(...).hexdigest()`, `h.digest()`.
-fn is_digest_call(expr: &Expr) -> bool {
-    matches!(expr, Expr::Call(call) if matches!(&*call.func,
-        Expr::Attribute(attribute) if matches!(attribute.attr.as_str(), "hexdigest" | "digest")))
+/// A call that produces a MAC: `hmac.new(...).hexdigest()`, `hmac.digest(...)`.
+fn is_digest_call(checker: &Checker, expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    if checker.qualified_name(&call.func).as_deref() == Some("hmac.digest") {
+        return true;
+    }
+    let Expr::Attribute(attribute) = &*call.func else {
+        return false;
+    };
+    if !matches!(attribute.attr.as_str(), "hexdigest" | "digest") {
+        return false;
+    }
+    match &*attribute.value {
+        Expr::Call(inner) => checker
+            .qualified_name(&inner.func)
+            .is_some_and(|name| name.starts_with("hmac.")),
+        receiver => checker
+            .semantic
+            .instance_of(checker.scope, receiver)
+            .is_some_and(|class| class.starts_with("hmac.")),
+    }
 }
 
-fn secret_side(expr: &Expr) -> Option<String> {
-    if is_digest_call(expr) {
+fn secret_side(checker: &Checker, expr: &Expr) -> Option<String> {
+    let assigned_digest = checker
+        .semantic
+        .binding_value(checker.scope, expr)
+        .is_some_and(|value| is_digest_call(checker, value));
+    if assigned_digest || is_digest_call(checker, expr) {
         return Some("a digest".to_string());
     }
     named_as(expr)
@@ -116,6 +189,9 @@ fn is_literalish(expr: &Expr) -> bool {
 
 fn check(checker: &mut Checker, expr: &Expr) {
     let Expr::Compare(compare) = expr else { return };
+    if crate::rules::misc::assert_used::is_test_path(checker.path) {
+        return;
+    }
     if checker
         .functions
         .last()
@@ -128,7 +204,7 @@ fn check(checker: &mut Checker, expr: &Expr) {
         if matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
             && !is_literalish(left)
             && !is_literalish(right)
-            && let Some(secret) = secret_side(left).or_else(|| secret_side(right))
+            && let Some(secret) = secret_side(checker, left).or_else(|| secret_side(checker, right))
         {
             checker.report(
                     compare.range(),

@@ -7,11 +7,8 @@ pub mod static_nonce;
 
 use crate::analysis::checker::Checker;
 use crate::analysis::semantic::{BindingKind, dotted_name};
-use crate::analysis::syntax::{Expr, Stmt, ast, parse_module};
+use crate::analysis::syntax::{Expr, ast};
 use crate::rules::helpers::int_literal;
-
-/// Longest assignment statement re-read to find a constant's value.
-const MAX_CONSTANT_SOURCE: usize = 4096;
 
 /// How a key, IV or nonce argument is fixed at analysis time: `"a literal"` for
 /// `b"0123456789abcdef"`, `b"\x00" * 16`, `bytes(16)`, `bytes.fromhex("...")`, or
@@ -35,25 +32,7 @@ pub(crate) fn static_value(checker: &Checker, expr: &Expr) -> Option<String> {
     {
         return None;
     }
-    let source = checker.source(binding.source_range);
-    if source.len() > MAX_CONSTANT_SOURCE {
-        return None;
-    }
-    let parsed = parse_module(source);
-    if parsed.too_deep() {
-        return None;
-    }
-    let value = match parsed.body() {
-        [Stmt::Assign(assign)] if assign.targets.len() == 1 => {
-            matches!(&assign.targets[0], Expr::Name(target) if target.id == name.id)
-                .then_some(&*assign.value)
-        }
-        [Stmt::AnnAssign(assign)] => match (&*assign.target, &assign.value) {
-            (Expr::Name(target), Some(value)) if target.id == name.id => Some(&**value),
-            _ => None,
-        },
-        _ => None,
-    }?;
+    let value = binding.value?;
     is_static_bytes(value, 0).then(|| format!("the constant `{}`", name.id))
 }
 

@@ -110,10 +110,13 @@ fn may_be_tarfile(checker: &Checker, receiver: &Expr) -> bool {
             };
             let binding = checker.semantic.binding(id);
             if binding.kind == BindingKind::WithTarget {
-                let text = checker.source(binding.source_range);
-                return text.contains("tarfile")
-                    || text.contains("TarFile")
-                    || !text.contains("ZipFile");
+                // `with tarfile.open(...) as tar`: judge by what the context manager is.
+                if let Some(Expr::Call(call)) = binding.value {
+                    return match checker.qualified_name(&call.func) {
+                        Some(callee) => is_tar(&callee) || !callee.starts_with("zipfile."),
+                        None => true,
+                    };
+                }
             }
             true
         }

@@ -47,29 +47,13 @@ pub fn is_hardened_lxml_parser(checker: &Checker, parser: &Expr) -> bool {
                         && matches!(&keyword.value, Expr::BooleanLiteral(b) if !b.value)
                 })
         }
-        Expr::Name(name) => {
-            let Some(class) = checker.semantic.instance_of(checker.scope, parser) else {
-                return false;
-            };
-            if !class.starts_with("lxml.etree.") {
-                return false;
-            }
-            // The framework keeps the constructor's name, not its arguments: look at the
-            // binding statement's source text.
-            let Some(id) =
-                checker
-                    .semantic
-                    .resolve_name(checker.scope, name.id.as_str(), name.range.start())
-            else {
-                return false;
-            };
-            let text: String = checker
-                .source(checker.semantic.binding(id).source_range)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            text.contains("resolve_entities=False")
-        }
+        // A name bound once to such a call.
+        Expr::Name(_) => checker
+            .semantic
+            .binding_value(checker.scope, parser)
+            .is_some_and(|value| {
+                matches!(value, Expr::Call(_)) && is_hardened_lxml_parser(checker, value)
+            }),
         _ => false,
     }
 }

@@ -83,20 +83,14 @@ fn instance_of_other_class(checker: &Checker, receiver: &Expr) -> bool {
     if !matches!(binding.kind, BindingKind::Assignment { .. }) {
         return false;
     }
-    // `x = Name(...)`: the callee's name as written.
-    let statement = checker.source(binding.source_range);
-    let Some((_, value)) = statement.split_once('=') else {
+    // `x = LocalClass(...)`.
+    let Some(Expr::Call(call)) = binding.value else {
         return false;
     };
-    let callee = value.trim_start().split('(').next().unwrap_or("").trim();
-    if callee.is_empty()
-        || !callee
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
+    let Expr::Name(callee) = &*call.func else {
         return false;
-    }
+    };
     semantic
-        .resolve_name(binding.scope, callee, binding.source_range.start())
+        .resolve_name(binding.scope, callee.id.as_str(), callee.range.start())
         .is_some_and(|class| semantic.binding(class).kind == BindingKind::ClassDef)
 }

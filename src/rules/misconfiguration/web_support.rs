@@ -9,9 +9,7 @@
 
 use crate::analysis::checker::Checker;
 use crate::analysis::semantic::{BindingKind, ScopeId, ScopeKind};
-use crate::analysis::syntax::{
-    Expr, Ranged, Stmt, TextRange, TextSize, Visitor, ast, parse_module, visitor,
-};
+use crate::analysis::syntax::{Expr, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor};
 use crate::finding::Fix;
 
 /// Where a setting was assigned.
@@ -408,19 +406,7 @@ pub fn with_assigned_value<R>(
     {
         return None;
     }
-    let text = checker.source(binding.source_range);
-    if text.len() > 64 * 1024 {
-        return None;
-    }
-    let parsed = parse_module(text);
-    if !parsed.errors.is_empty() || parsed.too_deep() {
-        return None;
-    }
-    let value = match parsed.body().first()? {
-        Stmt::Assign(assign) if assign.targets.len() == 1 => &*assign.value,
-        Stmt::AnnAssign(assign) => assign.value.as_deref()?,
-        _ => return None,
-    };
+    let value = binding.value?;
     Some(f(
         value,
         Lookup {
