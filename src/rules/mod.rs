@@ -12,6 +12,7 @@ pub mod dangerous_call;
 pub mod injection;
 pub mod misc;
 pub mod misconfiguration;
+pub mod taint;
 
 use std::fmt;
 
@@ -46,6 +47,23 @@ registry! {
     PickleLoads = dangerous_call::pickle_loads;
     YamlLoad = dangerous_call::yaml_load;
     SubprocessShellTrue = injection::subprocess_shell_true;
+    TaintSqlInjection = taint::sql_injection;
+    TaintCommandInjection = taint::command_injection;
+    TaintCodeInjection = taint::code_injection;
+    TaintPathTraversal = taint::path_traversal;
+    TaintSsrf = taint::ssrf;
+    TaintOpenRedirect = taint::open_redirect;
+    TaintReflectedXss = taint::reflected_xss;
+    TaintTemplateInjection = taint::template_injection;
+    TaintLdapInjection = taint::ldap_injection;
+    TaintXpathInjection = taint::xpath_injection;
+    TaintXxe = taint::xxe;
+    TaintUnsafeDeserialization = taint::unsafe_deserialization;
+    TaintTrustBoundary = taint::trust_boundary;
+    TaintHeaderInjection = taint::header_injection;
+    TaintLogInjection = taint::log_injection;
+    TaintRegexInjection = taint::regex_injection;
+    TaintInsecureCookie = taint::insecure_cookie;
 }
 
 impl Rule {
