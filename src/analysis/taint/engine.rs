@@ -2157,7 +2157,10 @@ impl<'a, 'c> Interp<'a, 'c> {
         for (param, cwes) in &summary.param_to_return {
             if let Some(arg) = arg_for(*param) {
                 let mut value = arg.taint_only();
-                value.sanitized = CweSet(value.sanitized.0 | CweSet::of(cwes).0);
+                value.sanitized = CweSet(
+                    cwes.iter()
+                        .fold(value.sanitized.0, |bits, cwe| bits | CweSet::bit(*cwe)),
+                );
                 result.absorb(&value);
             }
         }

@@ -23,6 +23,9 @@ mod engine;
 pub mod models;
 mod value;
 
+#[cfg(test)]
+mod tests;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use models::{CweSet, Models};
@@ -209,11 +212,6 @@ pub fn summarize_module(
         .map(|(qualname, summary)| {
             let external = engine::export_summary(&cx, summary);
             (format!("{module_name}.{qualname}"), external)
-        })
-        .filter(|(_, summary)| {
-            !summary.param_to_return.is_empty()
-                || summary.returns_source.is_some()
-                || !summary.param_sinks.is_empty()
         })
         .collect()
 }

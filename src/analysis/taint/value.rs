@@ -175,7 +175,6 @@ fn union_labels(into: &mut Vec<Label>, other: &[Label]) {
 pub const ATTR: char = '\u{1}';
 /// Separator between a variable and a constant key in a path key.
 pub const KEY: char = '\u{2}';
-const AFTER: char = '\u{3}';
 
 /// The abstract state at a program point: access path -> value.
 #[derive(Clone, Debug, Default)]
@@ -201,10 +200,19 @@ impl State {
         self.below(path).next().is_some()
     }
 
-    fn below<'s>(&'s self, path: &str) -> impl Iterator<Item = (&'s String, &'s Value)> + 's {
-        let start = format!("{path}{ATTR}");
-        let end = format!("{path}{AFTER}");
-        self.vars.range(start..end)
+    fn below<'s, 'p>(
+        &'s self,
+        path: &'p str,
+    ) -> impl Iterator<Item = (&'s String, &'s Value)> + use<'s, 'p> {
+        use std::ops::Bound;
+        // Keys below `path` sort right after it (the separators are the lowest characters).
+        self.vars
+            .range::<str, _>((Bound::Excluded(path), Bound::Unbounded))
+            .take_while(move |(key, _)| {
+                key.strip_prefix(path)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| c == ATTR || c == KEY)
+            })
     }
 
     /// The value of exactly `path`, falling back to the nearest known prefix.
