@@ -9,6 +9,7 @@ pub mod decode;
 pub mod semantic;
 pub mod suppression;
 pub mod syntax;
+pub mod taint;
 
 use rustc_hash::FxHashMap;
 
@@ -45,6 +46,8 @@ pub struct Analyzer {
     options: RuleOptions,
     max_file_bytes: usize,
     report_unused_suppressions: bool,
+    /// `None` when no taint rule is enabled.
+    taint: Option<taint::TaintConfig>,
 }
 
 impl Analyzer {
@@ -54,6 +57,7 @@ impl Analyzer {
             options,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             report_unused_suppressions: false,
+            taint: taint::TaintConfig::new(enabled, taint::Models::builtin()),
         }
     }
 
@@ -109,7 +113,11 @@ impl Analyzer {
         let (module_name, is_package) = module_name_of(input.path);
         let semantic = SemanticModel::build(parsed.body(), module_name.as_deref(), is_package);
         let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
-        let raw = checker.run(parsed.body());
+        let mut raw = checker.run(parsed.body());
+        if let Some(config) = &self.taint {
+            let taint = taint::analyse(parsed.body(), &semantic, &lines, input.path, config, None);
+            raw.extend(taint.findings);
+        }
 
         let mut suppressions = Suppressions::from_comments(&parsed.comments, &lines);
         let findings = finalize(raw, input.path, &semantic, &lines);

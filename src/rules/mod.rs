@@ -22,6 +22,7 @@ pub mod misconfiguration;
 pub mod net_cleartext;
 pub mod network;
 pub mod secrets;
+pub mod taint;
 pub mod web_xss;
 pub mod xss;
 
@@ -178,6 +179,23 @@ registry! {
     Trojansource = injection::trojansource;
     PytorchLoad = injection::pytorch_load;
     HuggingfaceUnsafeDownload = injection::huggingface_unsafe_download;
+    TaintSqlInjection = taint::sql_injection;
+    TaintCommandInjection = taint::command_injection;
+    TaintCodeInjection = taint::code_injection;
+    TaintPathTraversal = taint::path_traversal;
+    TaintSsrf = taint::ssrf;
+    TaintOpenRedirect = taint::open_redirect;
+    TaintReflectedXss = taint::reflected_xss;
+    TaintTemplateInjection = taint::template_injection;
+    TaintLdapInjection = taint::ldap_injection;
+    TaintXpathInjection = taint::xpath_injection;
+    TaintXxe = taint::xxe;
+    TaintUnsafeDeserialization = taint::unsafe_deserialization;
+    TaintTrustBoundary = taint::trust_boundary;
+    TaintHeaderInjection = taint::header_injection;
+    TaintLogInjection = taint::log_injection;
+    TaintRegexInjection = taint::regex_injection;
+    TaintInsecureCookie = taint::insecure_cookie;
 }
 
 impl Rule {

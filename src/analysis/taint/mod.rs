@@ -1,0 +1,217 @@
+//! Taint tracking: untrusted data (sources) reaching dangerous calls (sinks), unless it passed
+//! a sanitizer or a guard on every live path.
+//!
+//! * [`models`] — sources, sinks, sanitizers and propagators as data (`models.toml`, embedded;
+//!   [`Models::merge`] appends a user's models).
+//! * `value` — the abstract domain: access paths -> {taint labels, sanitized-for CWEs,
+//!   constant, kind}.
+//! * `engine` — per-function abstract interpretation (structured walk with joins, loop
+//!   fixpoints, constant folding, branch pruning, guards) and intra-file summaries computed on
+//!   demand (callee first, recursion falls back to the unknown-call rule).
+//!
+//! Entry point: [`analyse`] runs once per file and returns taint findings (as
+//! [`RawFinding`]s with their flow and a source identity for the fingerprint) and
+//! [`TaintFacts`] that pattern rules can query ("is the expression at this range constant /
+//! sanitized for CWE n / tainted from a known source?").
+//!
+//! Across modules: the scan driver may pass [`ExternalSummaries`] keyed by qualified function
+//! name (`pkg.helpers.clean`), computed for other project files with [`summarize_module`]. A
+//! call resolving to such a name applies the summary: arguments that reach the callee's return
+//! propagate, arguments that reach a sink inside the callee are reported at the call site.
+
+mod engine;
+pub mod models;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use models::{CweSet, Models};
+
+use crate::analysis::checker::RawFinding;
+use crate::analysis::semantic::SemanticModel;
+use crate::analysis::syntax::{LineMap, Stmt, TextRange};
+use crate::finding::Confidence;
+use crate::rules::{Family, Rule};
+
+/// Per-file dataflow facts about call arguments and receivers, keyed by expression range.
+#[derive(Debug, Default, Clone)]
+pub struct TaintFacts {
+    facts: FxHashMap<TextRange, Fact>,
+}
+
+/// What the taint pass knows about one expression (joined over every time it was evaluated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fact {
+    /// Provably a constant on every live path.
+    pub constant: bool,
+    /// Carries taint from any source (possibly through unknown calls).
+    pub tainted: bool,
+    /// Carries taint from a known high-confidence source through modelled steps only.
+    pub known_source: bool,
+    /// CWEs the (tainted) value is sanitized for.
+    pub sanitized: CweSet,
+}
+
+impl TaintFacts {
+    pub(crate) fn record(
+        &mut self,
+        range: TextRange,
+        constant: bool,
+        tainted: bool,
+        known_source: bool,
+        sanitized: CweSet,
+    ) {
+        let fact = Fact {
+            constant,
+            tainted,
+            known_source,
+            sanitized,
+        };
+        self.facts
+            .entry(range)
+            .and_modify(|existing| {
+                existing.constant &= fact.constant;
+                existing.known_source |= fact.known_source;
+                if fact.tainted {
+                    existing.sanitized = if existing.tainted {
+                        CweSet(existing.sanitized.0 & fact.sanitized.0)
+                    } else {
+                        fact.sanitized
+                    };
+                }
+                existing.tainted |= fact.tainted;
+            })
+            .or_insert(fact);
+    }
+
+    /// The fact for the expression at `range`, if the taint pass evaluated it as a call
+    /// argument or receiver.
+    pub fn get(&self, range: TextRange) -> Option<Fact> {
+        self.facts.get(&range).copied()
+    }
+
+    /// Provably constant (pattern rules can stay quiet).
+    pub fn is_constant(&self, range: TextRange) -> bool {
+        self.get(range).is_some_and(|fact| fact.constant)
+    }
+
+    /// Not tainted, or tainted but sanitized for `cwe`.
+    pub fn is_safe_for(&self, range: TextRange, cwe: u16) -> bool {
+        self.get(range)
+            .is_some_and(|fact| fact.constant || !fact.tainted || fact.sanitized.contains(cwe))
+    }
+
+    /// Tainted from a known source and not sanitized for `cwe` (the taint rule reports it).
+    pub fn is_tainted_for(&self, range: TextRange, cwe: u16) -> bool {
+        self.get(range)
+            .is_some_and(|fact| fact.known_source && !fact.sanitized.contains(cwe))
+    }
+
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+}
+
+/// A function summary usable from other modules (no source ranges).
+#[derive(Debug, Clone, Default)]
+pub struct ExternalSummary {
+    /// Parameter names in order (to map keyword arguments).
+    pub params: Vec<String>,
+    /// (parameter index, CWEs sanitized on the way) for parameters reaching the return value.
+    pub param_to_return: Vec<(usize, Vec<u16>)>,
+    /// The function returns data from a source (description, confidence).
+    pub returns_source: Option<(String, Confidence)>,
+    pub param_sinks: Vec<ExternalSink>,
+}
+
+/// A parameter reaching a sink inside a function of another module.
+#[derive(Debug, Clone)]
+pub struct ExternalSink {
+    pub param: usize,
+    /// Rule code (`SG001`).
+    pub rule: String,
+    pub cwe: u16,
+    pub what: String,
+    pub callee: String,
+}
+
+/// Summaries of other project modules' functions, keyed by qualified name (`pkg.mod.func`,
+/// `pkg.mod.Class.method`).
+pub type ExternalSummaries = FxHashMap<String, ExternalSummary>;
+
+/// The taint rules enabled in a scan, and the models; built once per scan.
+pub struct TaintConfig {
+    pub models: Models,
+    pub enabled: FxHashSet<Rule>,
+}
+
+impl TaintConfig {
+    /// `None` when no taint rule is enabled (the pass is skipped).
+    pub fn new(enabled: &[Rule], models: Models) -> Option<TaintConfig> {
+        let enabled: FxHashSet<Rule> = enabled
+            .iter()
+            .copied()
+            .filter(|rule| rule.meta().family == Family::Taint)
+            .collect();
+        (!enabled.is_empty()).then_some(TaintConfig { models, enabled })
+    }
+}
+
+/// What the taint pass produced for one file.
+pub struct TaintResult {
+    pub findings: Vec<RawFinding>,
+    pub facts: TaintFacts,
+}
+
+/// Run the taint pass over one parsed module.
+pub fn analyse(
+    body: &[Stmt],
+    semantic: &SemanticModel,
+    lines: &LineMap,
+    path: &str,
+    config: &TaintConfig,
+    external: Option<&ExternalSummaries>,
+) -> TaintResult {
+    let cx = engine::analyse_module(
+        body,
+        semantic,
+        lines,
+        path,
+        &config.models,
+        &config.enabled,
+        external,
+        false,
+    );
+    TaintResult {
+        findings: cx.findings,
+        facts: cx.facts,
+    }
+}
+
+/// Summaries of a module's top-level functions and class methods, keyed by
+/// `module_name.qualname`, for use as [`ExternalSummaries`] when scanning other modules.
+pub fn summarize_module(
+    body: &[Stmt],
+    semantic: &SemanticModel,
+    lines: &LineMap,
+    path: &str,
+    module_name: &str,
+    models: &Models,
+) -> Vec<(String, ExternalSummary)> {
+    let enabled = FxHashSet::default();
+    let cx = engine::analyse_module(body, semantic, lines, path, models, &enabled, None, true);
+    cx.exported
+        .iter()
+        .map(|(qualname, summary)| {
+            let external = engine::export_summary(&cx, summary);
+            (format!("{module_name}.{qualname}"), external)
+        })
+        .collect()
+}
