@@ -6,3 +6,5 @@ pub mod finding;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod server;
+pub mod store;
