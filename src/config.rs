@@ -294,10 +294,11 @@ pub fn select_rules(selector: &str) -> Result<Vec<Rule>, String> {
     // B602 / S602 spell SG602's number.
     let digits = selector.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     let prefix = &selector[..selector.len() - digits.len()];
-    if matches!(prefix.to_ascii_uppercase().as_str(), "B" | "S") && digits.len() == 3 {
-        if let Some(rule) = Rule::from_code(&format!("SG{digits}")) {
-            return Ok(vec![rule]);
-        }
+    if matches!(prefix.to_ascii_uppercase().as_str(), "B" | "S")
+        && digits.len() == 3
+        && let Some(rule) = Rule::from_code(&format!("SG{digits}"))
+    {
+        return Ok(vec![rule]);
     }
     if let Some(family) = Family::ALL
         .iter()

@@ -201,6 +201,11 @@ pub struct Finding {
     /// Whitespace-normalized source of the flagged code (part of the fingerprint).
     pub snippet: String,
     pub fingerprint: Fingerprint,
+    /// The line-free identity the fingerprint was computed from (snippet, plus the taint
+    /// source for flows), without the occurrence index: findings with equal rule, scope and
+    /// identity are interchangeable when comparing two versions of a file.
+    #[serde(skip)]
+    pub identity: String,
     /// Taint path from source to sink; empty for pattern findings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flow: Vec<FlowStep>,

@@ -2,7 +2,11 @@
 pub mod analysis;
 pub mod baseline;
 pub mod config;
+pub mod delta;
+pub mod diff;
 pub mod finding;
+pub mod forge;
+pub mod git;
 pub mod report;
 pub mod rules;
 pub mod scan;

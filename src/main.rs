@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan Python files and directories for security problems.
-    Scan(cmd::scan::ScanArgs),
+    Scan(Box<cmd::scan::ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(cmd::rules::RulesArgs),
     /// Developer tools (parse-only timing for benchmarks).
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
     let result = match cli.command {
-        Command::Scan(args) => cmd::scan::run(args),
+        Command::Scan(args) => cmd::scan::run(*args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Debug(args) => cmd::debug::run(args),
     };

@@ -156,10 +156,10 @@ pub fn scan_files(
             .into_iter()
             .filter(|f| f.severity >= config.min_severity && f.confidence >= config.min_confidence)
             .collect();
-        if !keep.is_empty() {
-            if let Some(text) = text {
-                report.sources.insert(path, text);
-            }
+        if !keep.is_empty()
+            && let Some(text) = text
+        {
+            report.sources.insert(path, text);
         }
         report.findings.extend(keep);
         report.diagnostics.extend(analysis.diagnostics);
@@ -212,12 +212,11 @@ fn analyse_one(
 /// A path for display and fingerprints: relative to the working directory when under it.
 pub fn display_path(path: &Path) -> PathBuf {
     let cleaned = clean(path);
-    if cleaned.is_absolute() {
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Ok(relative) = cleaned.strip_prefix(&cwd) {
-                return relative.to_path_buf();
-            }
-        }
+    if cleaned.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(relative) = cleaned.strip_prefix(&cwd)
+    {
+        return relative.to_path_buf();
     }
     cleaned
 }

@@ -254,12 +254,12 @@ impl<'a> Checker<'a> {
             call,
             qualified: qualified.as_deref(),
         };
-        if let Some(name) = site.qualified {
-            if let Some(hooks) = dispatch.calls_by_callee.get(name) {
-                for &(rule, hook) in hooks {
-                    self.current_rule = Some(rule);
-                    hook(self, &site);
-                }
+        if let Some(name) = site.qualified
+            && let Some(hooks) = dispatch.calls_by_callee.get(name)
+        {
+            for &(rule, hook) in hooks {
+                self.current_rule = Some(rule);
+                hook(self, &site);
             }
         }
         for &(rule, hook) in &dispatch.calls_any {

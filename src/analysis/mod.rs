@@ -225,6 +225,7 @@ fn finalize(
                 scope,
                 snippet,
                 fingerprint,
+                identity,
                 flow: finding
                     .flow
                     .into_iter()

@@ -279,14 +279,13 @@ impl SemanticModel {
 
     fn pick(&self, scope: ScopeId, name: &str, at: Option<TextSize>) -> Option<BindingId> {
         let ids = self.scope(scope).bindings_of(name);
-        if let Some(at) = at {
-            if let Some(id) = ids
+        if let Some(at) = at
+            && let Some(id) = ids
                 .iter()
                 .rev()
                 .find(|&&id| self.binding(id).visible_from <= at)
-            {
-                return Some(*id);
-            }
+        {
+            return Some(*id);
         }
         ids.last().copied()
     }

@@ -1,4 +1,5 @@
 //! One module per subcommand.
 pub mod debug;
+pub mod diff_mode;
 pub mod rules;
 pub mod scan;

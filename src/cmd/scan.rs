@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use super::diff_mode;
 use snakeguard::baseline::Baseline;
 use snakeguard::config::{Overrides, parse_fail_on};
 use snakeguard::finding::{Confidence, Severity};
@@ -56,6 +57,12 @@ pub struct ScanArgs {
     /// Record every current finding in this baseline file (and exit 0).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only what changed since the merge base of REF and HEAD (a git revision).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Compare with this revision instead of the working tree (needs --base).
+    #[arg(long, value_name = "REF", requires = "base")]
+    pub head: Option<String>,
     /// When to use colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -113,23 +120,36 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(config = %file.display(), "using configuration");
     }
 
-    let files = discover(&paths, &config)?;
-    let mut report = scan_files(
-        &files,
-        &config,
-        &ScanOptions {
-            report_unused_suppressions: args.report_unused_suppressions,
-        },
-    )?;
+    let mut report = match &args.base {
+        Some(base) => {
+            diff_mode::scan_changes(&paths, base, args.head.as_deref(), &mut config, &args)?
+        }
+        None => {
+            let files = discover(&paths, &config)?;
+            scan_files(
+                &files,
+                &config,
+                &ScanOptions {
+                    report_unused_suppressions: args.report_unused_suppressions,
+                },
+            )?
+        }
+    };
 
     if let Some(file) = &args.write_baseline {
         let baseline = Baseline::from_findings(&report.findings);
-        std::fs::write(file, baseline.to_json()).with_context(|| format!("cannot write {}", file.display()))?;
-        eprintln!("Recorded {} findings in {}", baseline.findings.len(), file.display());
+        std::fs::write(file, baseline.to_json())
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        eprintln!(
+            "Recorded {} findings in {}",
+            baseline.findings.len(),
+            file.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(file) = &args.baseline {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read baseline {}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read baseline {}", file.display()))?;
         let baseline = Baseline::parse(&text).with_context(|| format!("{}", file.display()))?;
         report.preexisting_hidden += baseline.filter(&mut report.findings);
     }

@@ -1,13 +1,20 @@
 //! Output formats for a scan: human text, JSON, SARIF 2.1.0, GitHub workflow commands.
 //!
 //! Writers are pure: they take a [`ScanReport`] and a `&mut dyn Write`, never touch files or
-//! the terminal themselves (colour is decided by the caller and passed in).
+//! the terminal themselves (colour is decided by the caller and passed in). [`write_report`]
+//! dispatches on [`Format`]; each format lives in its own module.
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, Severity, Span};
 
 /// Everything a scan produced, in deterministic order.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -51,4 +58,173 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+}
+
+/// How a report is rendered; the caller decides (TTY-ness, flags, CI environment).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Emit ANSI colour (text format only).
+    pub color: bool,
+    /// SARIF: describe every rule in `tool.driver.rules`, not only those with results.
+    pub all_rules: bool,
+    /// SARIF: absolute `file://` URI of the scan root, ending with `/`. Written as
+    /// `originalUriBaseIds["%SRCROOT%"]`; omitted when `None`.
+    pub root_uri: Option<String>,
+}
+
+/// Write `report` in `format` to `out`.
+pub fn write_report(
+    format: Format,
+    report: &ScanReport,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, options, out),
+        Format::Json => json::write(report, options, out),
+        Format::Sarif => sarif::write(report, options, out),
+        Format::Github => github::write(report, options, out),
+    }
+}
+
+/// The crate version every format reports.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where users read more about snakeguard.
+pub(crate) const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The 1-based `line` of `source` without its line terminator, if it exists.
+pub(crate) fn source_line(source: &str, line: u32) -> Option<&str> {
+    let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    source.lines().nth(index)
+}
+
+/// Byte offset of the 1-based character `column` in `line`, clamped to the line's end.
+pub(crate) fn column_offset(line: &str, column: u32) -> usize {
+    let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+    line.char_indices()
+        .nth(skip)
+        .map_or(line.len(), |(offset, _)| offset)
+}
+
+/// The source text covered by `span`, lines joined with `\n`; `None` when the span does
+/// not fit the source (stale or missing text).
+pub(crate) fn span_text(source: &str, span: &Span) -> Option<String> {
+    let (start, end) = (span.start, span.end);
+    if (end.line, end.column) < (start.line, start.column) {
+        return None;
+    }
+    let mut text = String::new();
+    for line_number in start.line..=end.line {
+        let line = source_line(source, line_number)?;
+        let from = if line_number == start.line {
+            column_offset(line, start.column)
+        } else {
+            0
+        };
+        let to = if line_number == end.line {
+            column_offset(line, end.column)
+        } else {
+            line.len()
+        };
+        text.push_str(&line[from..to.max(from)]);
+        if line_number != end.line {
+            text.push('\n');
+        }
+    }
+    Some(text)
+}
+
+/// `1 issue`, `2 issues`.
+pub(crate) fn plural(count: usize, singular: &str, plural: &str) -> String {
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}
+
+/// The closing line every human-facing format ends with.
+pub(crate) fn summary_line(report: &ScanReport) -> String {
+    let files = plural(report.files_scanned, "file", "files");
+    let mut line = if report.findings.is_empty() {
+        format!("No issues found in {files}")
+    } else {
+        let counts = report.counts_by_severity();
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .filter_map(|severity| {
+                let count = counts.get(severity).copied().unwrap_or(0);
+                (count > 0).then(|| format!("{count} {severity}"))
+            })
+            .collect();
+        format!(
+            "Found {} ({}) in {files}",
+            plural(report.findings.len(), "issue", "issues"),
+            parts.join(", ")
+        )
+    };
+    if report.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", report.suppressed));
+    }
+    if report.preexisting_hidden > 0 {
+        line.push_str(&format!(
+            "; {} pre-existing hidden",
+            report.preexisting_hidden
+        ));
+    }
+    line.push('.');
+    line
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Position;
+
+    fn span(start: (u32, u32), end: (u32, u32)) -> Span {
+        Span {
+            start: Position {
+                line: start.0,
+                column: start.1,
+            },
+            end: Position {
+                line: end.0,
+                column: end.1,
+            },
+        }
+    }
+
+    #[test]
+    fn span_text_counts_characters_and_joins_lines() {
+        let source = "x = 'é'; run(a)\nfoo(\n  b)\r\nlast";
+        assert_eq!(
+            span_text(source, &span((1, 10), (1, 16))).unwrap(),
+            "run(a)"
+        );
+        assert_eq!(
+            span_text(source, &span((2, 1), (3, 5))).unwrap(),
+            "foo(\n  b)"
+        );
+        assert_eq!(span_text(source, &span((4, 1), (4, 1))).unwrap(), "");
+        assert!(span_text(source, &span((9, 1), (9, 2))).is_none());
+        assert!(span_text(source, &span((2, 3), (1, 1))).is_none());
+    }
+
+    #[test]
+    fn summary_omits_zero_parts() {
+        let mut report = test_support::report();
+        assert_eq!(
+            summary_line(&report),
+            "Found 3 issues (1 critical, 1 high, 1 low) in 4 files; 2 suppressed."
+        );
+        report.findings.clear();
+        report.suppressed = 0;
+        report.preexisting_hidden = 1;
+        report.files_scanned = 1;
+        assert_eq!(
+            summary_line(&report),
+            "No issues found in 1 file; 1 pre-existing hidden."
+        );
+    }
 }

@@ -136,3 +136,15 @@ pub fn target_name(target: &Expr) -> Option<String> {
         _ => None,
     }
 }
+
+/// The qualified name an expression refers to, or for a call the qualified name of its callee:
+/// `paramiko.AutoAddPolicy` and `paramiko.AutoAddPolicy()` both give `paramiko.AutoAddPolicy`.
+pub fn qualified_or_callee(
+    checker: &crate::analysis::checker::Checker,
+    expr: &Expr,
+) -> Option<String> {
+    match expr {
+        Expr::Call(call) => checker.qualified_name(&call.func),
+        _ => checker.qualified_name(expr),
+    }
+}

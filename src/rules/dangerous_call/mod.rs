@@ -1,3 +1,22 @@
 //! Calls to dangerous functions: deserialization, weak hashes, randomness, XML (bandit B3xx).
+pub mod eval;
+pub mod ftplib;
+pub mod insecure_random_for_secret;
+pub mod mark_safe;
+pub mod marshal;
+pub mod mktemp_q;
 pub mod pickle_loads;
+pub mod random;
+pub mod telnetlib;
+pub mod unverified_context;
+pub mod urllib_urlopen;
+pub mod xml_bad_celementtree;
+pub mod xml_bad_elementtree;
+pub mod xml_bad_etree;
+pub mod xml_bad_expatbuilder;
+pub mod xml_bad_expatreader;
+pub mod xml_bad_minidom;
+pub mod xml_bad_pulldom;
+pub mod xml_bad_sax;
+pub mod xml_parse;
 pub mod yaml_load;

@@ -54,14 +54,14 @@ const SAFE_LOADERS: &[&str] = &[
 fn check(checker: &mut Checker, site: &CallSite) {
     let Some(callee) = site.qualified else { return };
     let function = callee.rsplit('.').next().unwrap_or(callee);
-    if matches!(function, "load" | "load_all") {
-        if let Some(loader) = site.argument(1, "Loader") {
-            match checker.qualified_name(loader) {
-                Some(name) if SAFE_LOADERS.contains(&name.as_str()) => return,
-                // A name we cannot resolve (a local subclass of SafeLoader, say): stay quiet.
-                None if !matches!(loader, Expr::Attribute(_)) => return,
-                _ => {}
-            }
+    if matches!(function, "load" | "load_all")
+        && let Some(loader) = site.argument(1, "Loader")
+    {
+        match checker.qualified_name(loader) {
+            Some(name) if SAFE_LOADERS.contains(&name.as_str()) => return,
+            // A name we cannot resolve (a local subclass of SafeLoader, say): stay quiet.
+            None if !matches!(loader, Expr::Attribute(_)) => return,
+            _ => {}
         }
     }
     let safe = if function.ends_with("_all") {

@@ -1,0 +1,50 @@
+//! SG409: Import of xml.dom.pulldom (parser not hardened against malicious XML) (off by default).
+
+use crate::analysis::checker::Checker;
+use crate::analysis::syntax::Stmt;
+use crate::declare_rule;
+use crate::rules::dangerous_import::blacklist::check_import;
+use crate::rules::meta::{Hooks, RuleMeta};
+
+const MODULES: &[&str] = &["xml.dom.pulldom"];
+
+pub const META: RuleMeta = declare_rule! {
+    /// ## What it does
+    /// Flags imports of `xml.dom.pulldom`. Off by default: it reports every import, which
+    /// is useful for an audit but too noisy for pull-request review.
+    ///
+    /// ## Why is this bad?
+    /// pulldom uses the SAX parser and expands entities. SG319 reports the parse calls.
+    ///
+    /// ## Example
+    /// ```python
+    /// from xml.dom import pulldom
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// from defusedxml import pulldom
+    /// ```
+    ///
+    /// ## References
+    /// - CWE-611: Improper Restriction of XML External Entity Reference
+    /// - defusedxml on PyPI
+    code: "SG409",
+    name: "import-xml-pulldom",
+    family: DangerousImport,
+    cwe: 611,
+    severity: Low,
+    confidence: High,
+    default_enabled: false,
+    summary: "Import of `xml.dom.pulldom` (parser not hardened against malicious XML)",
+    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+};
+
+fn check(checker: &mut Checker, stmt: &Stmt) {
+    check_import(
+        checker,
+        stmt,
+        MODULES,
+        "`{name}` is imported: parse untrusted XML with `defusedxml.pulldom` instead",
+    );
+}

@@ -1,0 +1,51 @@
+//! SG406: Import of xml.sax (parser not hardened against malicious XML) (off by default).
+
+use crate::analysis::checker::Checker;
+use crate::analysis::syntax::Stmt;
+use crate::declare_rule;
+use crate::rules::dangerous_import::blacklist::check_import;
+use crate::rules::meta::{Hooks, RuleMeta};
+
+const MODULES: &[&str] = &["xml.sax"];
+
+pub const META: RuleMeta = declare_rule! {
+    /// ## What it does
+    /// Flags imports of `xml.sax`. Off by default: it reports every import, which
+    /// is useful for an audit but too noisy for pull-request review.
+    ///
+    /// ## Why is this bad?
+    /// The SAX parser expands entities and, on some versions, resolves external ones. SG317
+    /// reports the parse calls.
+    ///
+    /// ## Example
+    /// ```python
+    /// import xml.sax
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// import defusedxml.sax
+    /// ```
+    ///
+    /// ## References
+    /// - CWE-611: Improper Restriction of XML External Entity Reference
+    /// - defusedxml on PyPI
+    code: "SG406",
+    name: "import-xml-sax",
+    family: DangerousImport,
+    cwe: 611,
+    severity: Low,
+    confidence: High,
+    default_enabled: false,
+    summary: "Import of `xml.sax` (parser not hardened against malicious XML)",
+    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+};
+
+fn check(checker: &mut Checker, stmt: &Stmt) {
+    check_import(
+        checker,
+        stmt,
+        MODULES,
+        "`{name}` is imported: parse untrusted XML with `defusedxml.sax` instead",
+    );
+}

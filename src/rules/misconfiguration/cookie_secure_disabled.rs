@@ -1,0 +1,78 @@
+//! SG805: session/CSRF cookie settings that turn off the `Secure` flag.
+
+use crate::analysis::checker::Checker;
+use crate::analysis::syntax::{Ranged, Stmt};
+use crate::declare_rule;
+use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::misconfiguration::web_support::{
+    in_dev_or_test_context, is_false_literal, replace_fix, settings_in_stmt,
+};
+
+pub const META: RuleMeta = declare_rule! {
+    /// ## What it does
+    /// Flags `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE` (Django, Flask) and
+    /// `REMEMBER_COOKIE_SECURE` (Flask-Login) explicitly set to `False` — at module level, in
+    /// a config class or through `app.config` — outside development and test configuration.
+    ///
+    /// ## Why is this bad?
+    /// Without the `Secure` attribute the browser also sends the cookie over plain HTTP, where
+    /// anyone on the network path (public Wi-Fi, a proxy) can read the session or CSRF token
+    /// and take over the session. An explicit `False` in a production settings file usually
+    /// survives from local development by accident.
+    ///
+    /// ## Example
+    /// ```python
+    /// SESSION_COOKIE_SECURE = False
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// SESSION_COOKIE_SECURE = True
+    /// CSRF_COOKIE_SECURE = True
+    /// ```
+    ///
+    /// ## References
+    /// - CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute
+    /// - Django docs: deployment checklist, `SESSION_COOKIE_SECURE`
+    code: "SG805",
+    name: "cookie-secure-disabled",
+    family: Misconfiguration,
+    cwe: 614,
+    severity: Medium,
+    confidence: High,
+    summary: "Session or CSRF cookie configured without the `Secure` flag",
+    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+};
+
+const NAMES: &[&str] = &[
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+];
+
+fn check(checker: &mut Checker, stmt: &Stmt) {
+    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+        return;
+    }
+    for setting in settings_in_stmt(checker, stmt, NAMES) {
+        if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
+            continue;
+        }
+        let range = setting.value.range();
+        let fix = replace_fix(
+            checker,
+            range,
+            "True",
+            &format!("set `{}` to True", setting.name),
+        );
+        let finding = checker.report(
+            range,
+            format!(
+                "`{}` is False: the cookie is also sent over plain HTTP and can be stolen; \
+                 set it to True",
+                setting.name
+            ),
+        );
+        finding.fix = fix;
+    }
+}

@@ -1,0 +1,99 @@
+//! Secrets in source code: cloud keys, API tokens, private keys.
+//!
+//! Every rule here scans string and bytes literals for one credential format. The shared
+//! [`scan_literal`] does the work: a cheap substring test first, then the rule's regular
+//! expression, then a placeholder filter (`AKIAXXXXXXXXXXXXXXXX`, `...EXAMPLE...`,
+//! `your-token-here`, one repeated character), so documentation samples stay quiet. Messages
+//! show only a redacted prefix of the secret.
+pub mod aws_access_key_id;
+pub mod aws_secret_access_key;
+pub mod github_token;
+pub mod google_api_key;
+pub mod private_key_block;
+pub mod slack_token;
+pub mod stripe_api_key;
+
+use std::borrow::Cow;
+
+use regex::Regex;
+
+use crate::analysis::checker::Checker;
+use crate::analysis::syntax::{Expr, Ranged};
+
+/// The text of a str or bytes literal.
+pub(crate) fn literal_text(expr: &Expr) -> Option<Cow<'_, str>> {
+    match expr {
+        Expr::StringLiteral(literal) => Some(Cow::Borrowed(literal.value.to_str())),
+        Expr::BytesLiteral(literal) => {
+            let bytes: Vec<u8> = literal.value.bytes().collect();
+            Some(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        _ => None,
+    }
+}
+
+/// Words that mark a documentation sample rather than a live credential.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "xxxx",
+    "your",
+    "here",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "sample",
+    "changeme",
+    "fake",
+    "<",
+    "...",
+    "****",
+];
+
+/// Whether a matched credential is a placeholder: a sample word, or the variable part is
+/// one repeated character.
+pub(crate) fn is_placeholder(token: &str, prefix_len: usize) -> bool {
+    let lower = token.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.iter().any(|word| lower.contains(word)) {
+        return true;
+    }
+    let body = token.get(prefix_len..).unwrap_or(token);
+    let mut chars = body.chars().filter(|c| c.is_ascii_alphanumeric());
+    match chars.next() {
+        None => true,
+        Some(first) => chars.all(|c| c == first),
+    }
+}
+
+/// A redacted rendering of a secret for messages: its first `shown` characters.
+pub(crate) fn redact(token: &str, shown: usize) -> String {
+    let visible: String = token.chars().take(shown).collect();
+    format!("{visible}…")
+}
+
+/// Scan one literal for `pattern` (after the cheap `needles` test) and report the first
+/// real match with `describe(redacted)`.
+pub(crate) fn scan_literal(
+    checker: &mut Checker,
+    expr: &Expr,
+    needles: &[&str],
+    pattern: Option<&Regex>,
+    prefix_len: impl Fn(&str) -> usize,
+    describe: impl Fn(&str) -> String,
+) {
+    let Some(text) = literal_text(expr) else {
+        return;
+    };
+    if !needles.iter().any(|needle| text.contains(needle)) {
+        return;
+    }
+    let Some(pattern) = pattern else { return };
+    let Some(found) = pattern
+        .find_iter(&text)
+        .map(|found| found.as_str())
+        .find(|token| !is_placeholder(token, prefix_len(token)))
+    else {
+        return;
+    };
+    let message = describe(&redact(found, prefix_len(found) + 2));
+    checker.report(expr.range(), message);
+}
