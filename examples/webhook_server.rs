@@ -32,7 +32,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--listen" => config.listen = value.parse().context("--listen")?,
             "--database" => config.database_path = server::database_path_from_url(&value)?,

@@ -106,7 +106,10 @@ impl Server {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     async fn gitlab(&self, token: &str, uuid: Option<&str>, body: &[u8]) -> (StatusCode, Value) {
@@ -181,7 +184,9 @@ async fn signed_pull_request_is_queued_once() {
     let (_dir, db) = temp_db();
     let s = Server::start(&db).await;
     let body = fixture("pull_request_opened.json");
-    let (status, json) = s.github("pull_request", "guid-1", &body, Some(SECRET)).await;
+    let (status, json) = s
+        .github("pull_request", "guid-1", &body, Some(SECRET))
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{json}");
     assert_eq!(json["status"], "queued");
     assert_eq!(
@@ -195,15 +200,27 @@ async fn signed_pull_request_is_queued_once() {
         )]
     );
     // A redelivery reuses the GUID: acknowledged, nothing new.
-    let (status, json) = s.github("pull_request", "guid-1", &body, Some(SECRET)).await;
-    assert_eq!((status, json["status"].as_str()), (StatusCode::OK, Some("duplicate")));
+    let (status, json) = s
+        .github("pull_request", "guid-1", &body, Some(SECRET))
+        .await;
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("duplicate"))
+    );
     assert_eq!(s.rows(), (1, 1));
     // A different delivery for the same head keeps the one pending job.
-    let (status, _) = s.github("pull_request", "guid-2", &body, Some(SECRET)).await;
+    let (status, _) = s
+        .github("pull_request", "guid-2", &body, Some(SECRET))
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(s.rows(), (2, 1));
 
-    let job = s.store.claim("test", Duration::from_secs(60)).await.unwrap().unwrap();
+    let job = s
+        .store
+        .claim("test", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(job.installation_id, Some(2311213));
     assert_eq!(job.payload["base"]["ref"], "master");
     assert_eq!(job.payload["delivery"], "guid-1");
@@ -225,7 +242,10 @@ async fn bad_or_missing_signature_is_401_and_stores_nothing() {
         .post(format!("{}/webhooks/github", s.base))
         .header("x-github-event", "pull_request")
         .header("x-github-delivery", "guid-y")
-        .header("x-hub-signature-256", Secret::new(SECRET).github_signature(b"{}"))
+        .header(
+            "x-hub-signature-256",
+            Secret::new(SECRET).github_signature(b"{}"),
+        )
         .body(body.clone())
         .send()
         .await
@@ -236,7 +256,9 @@ async fn bad_or_missing_signature_is_401_and_stores_nothing() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(s.rows(), (0, 0));
     // The rejected delivery id was not consumed: the genuine delivery still goes through.
-    let (status, _) = s.github("pull_request", "guid-x", &body, Some(SECRET)).await;
+    let (status, _) = s
+        .github("pull_request", "guid-x", &body, Some(SECRET))
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     s.stop().await;
 }
@@ -273,7 +295,10 @@ async fn malformed_signed_payloads_are_400_and_store_nothing() {
         .client
         .post(format!("{}/webhooks/github", s.base))
         .header("x-github-event", "pull_request")
-        .header("x-hub-signature-256", Secret::new(SECRET).github_signature(&body))
+        .header(
+            "x-hub-signature-256",
+            Secret::new(SECRET).github_signature(&body),
+        )
         .body(body)
         .send()
         .await
@@ -290,13 +315,21 @@ async fn ignored_events_are_2xx_and_store_nothing() {
     let (status, json) = s
         .github("ping", "p-1", &fixture("ping.json"), Some(SECRET))
         .await;
-    assert_eq!((status, json["status"].as_str()), (StatusCode::OK, Some("ignored")));
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("ignored"))
+    );
     let (status, _) = s
         .github("star", "p-2", br#"{"action":"created"}"#, Some(SECRET))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = s
-        .github("pull_request", "p-3", &pr_body("closed", HEAD), Some(SECRET))
+        .github(
+            "pull_request",
+            "p-3",
+            &pr_body("closed", HEAD),
+            Some(SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(s.rows(), (0, 0));
@@ -308,11 +341,21 @@ async fn new_head_supersedes_the_pending_job() {
     let (_dir, db) = temp_db();
     let s = Server::start(&db).await;
     let (status, _) = s
-        .github("pull_request", "g-1", &pr_body("opened", HEAD), Some(SECRET))
+        .github(
+            "pull_request",
+            "g-1",
+            &pr_body("opened", HEAD),
+            Some(SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let (status, _) = s
-        .github("pull_request", "g-2", &pr_body("synchronize", NEW_HEAD), Some(SECRET))
+        .github(
+            "pull_request",
+            "g-2",
+            &pr_body("synchronize", NEW_HEAD),
+            Some(SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let states: Vec<_> = s.jobs().into_iter().map(|j| (j.3, j.4)).collect();
@@ -343,12 +386,27 @@ async fn new_head_supersedes_the_pending_job() {
 async fn check_run_rerequest_reruns_a_finished_review() {
     let (_dir, db) = temp_db();
     let s = Server::start(&db).await;
-    s.github("pull_request", "g-1", &pr_body("opened", HEAD), Some(SECRET))
-        .await;
-    let job = s.store.claim("w", Duration::from_secs(60)).await.unwrap().unwrap();
+    s.github(
+        "pull_request",
+        "g-1",
+        &pr_body("opened", HEAD),
+        Some(SECRET),
+    )
+    .await;
+    let job = s
+        .store
+        .claim("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(s.store.complete(job.id, "w").await.unwrap());
     let (status, json) = s
-        .github("check_run", "g-2", &fixture("check_run_rerequested.json"), Some(SECRET))
+        .github(
+            "check_run",
+            "g-2",
+            &fixture("check_run_rerequested.json"),
+            Some(SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{json}");
     let jobs = s.jobs();
@@ -364,7 +422,12 @@ async fn rotated_secret_is_accepted() {
     let (_dir, db) = temp_db();
     let s = Server::start(&db).await;
     let (status, _) = s
-        .github("pull_request", "r-1", &pr_body("opened", HEAD), Some(OLD_SECRET))
+        .github(
+            "pull_request",
+            "r-1",
+            &pr_body("opened", HEAD),
+            Some(OLD_SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(s.rows(), (1, 1));
@@ -382,7 +445,10 @@ async fn gitlab_token_and_dedupe() {
     let (status, json) = s.gitlab(GITLAB_TOKEN, Some("u-1"), &body).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{json}");
     let (status, json) = s.gitlab(GITLAB_TOKEN, Some("u-1"), &body).await;
-    assert_eq!((status, json["status"].as_str()), (StatusCode::OK, Some("duplicate")));
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("duplicate"))
+    );
     // Without a UUID the body hash identifies the delivery.
     let (status, _) = s.gitlab(GITLAB_TOKEN, None, &body).await;
     assert_eq!(status, StatusCode::ACCEPTED);
@@ -423,10 +489,20 @@ async fn health_readiness_and_metrics() {
     let s = Server::start(&db).await;
     assert_eq!(s.get("/healthz").await.0, StatusCode::OK);
     assert_eq!(s.get("/readyz").await.0, StatusCode::OK);
-    s.github("pull_request", "m-1", &pr_body("opened", HEAD), Some(SECRET))
-        .await;
-    s.github("pull_request", "m-2", &pr_body("opened", HEAD), Some("nope"))
-        .await;
+    s.github(
+        "pull_request",
+        "m-1",
+        &pr_body("opened", HEAD),
+        Some(SECRET),
+    )
+    .await;
+    s.github(
+        "pull_request",
+        "m-2",
+        &pr_body("opened", HEAD),
+        Some("nope"),
+    )
+    .await;
     let (status, text) = s.get("/metrics").await;
     assert_eq!(status, StatusCode::OK);
     for line in [
@@ -443,7 +519,12 @@ async fn health_readiness_and_metrics() {
     assert_eq!(s.get("/readyz").await.0, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(s.get("/healthz").await.0, StatusCode::OK);
     let (status, _) = s
-        .github("pull_request", "m-3", &pr_body("opened", NEW_HEAD), Some(SECRET))
+        .github(
+            "pull_request",
+            "m-3",
+            &pr_body("opened", NEW_HEAD),
+            Some(SECRET),
+        )
         .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     s.stop().await;
@@ -478,11 +559,27 @@ async fn jobs_survive_restart_and_a_dead_workers_lease_expires() {
     assert!(depth.contains(&(JobState::Pending, 1)), "{depth:?}");
     assert!(depth.contains(&(JobState::Running, 1)), "{depth:?}");
     // Before the lease runs out only the other job is claimable.
-    let other = s.store.claim("w2", Duration::from_secs(60)).await.unwrap().unwrap();
+    let other = s
+        .store
+        .claim("w2", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(other.pr_number, Some(11));
-    assert!(s.store.claim("w2", Duration::from_secs(60)).await.unwrap().is_none());
+    assert!(
+        s.store
+            .claim("w2", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none()
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let again = s.store.claim("w2", Duration::from_secs(60)).await.unwrap().unwrap();
+    let again = s
+        .store
+        .claim("w2", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((again.id, again.attempts), (claimed.id, 2));
     assert!(s.store.complete(again.id, "w2").await.unwrap());
     assert!(s.store.complete(other.id, "w2").await.unwrap());

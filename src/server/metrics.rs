@@ -91,14 +91,19 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn delivery(&self, forge: &'static str, event: &str, outcome: Outcome) {
-        let event = EVENTS.iter().find(|e| **e == event).copied().unwrap_or("other");
+        let event = EVENTS
+            .iter()
+            .find(|e| **e == event)
+            .copied()
+            .unwrap_or("other");
         let mut map = self.deliveries.lock().unwrap_or_else(|e| e.into_inner());
         *map.entry((forge, event, outcome)).or_default() += 1;
     }
 
     pub fn jobs(&self, created: u64, superseded: u64) {
         self.jobs_enqueued.fetch_add(created, Ordering::Relaxed);
-        self.jobs_superseded.fetch_add(superseded, Ordering::Relaxed);
+        self.jobs_superseded
+            .fetch_add(superseded, Ordering::Relaxed);
     }
 
     pub fn request(&self, path: &str, elapsed: Duration) {

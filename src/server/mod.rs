@@ -255,11 +255,7 @@ fn reply(status: StatusCode, body: serde_json::Value) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn body_rejection(
-    state: &AppState,
-    forge: &'static str,
-    rejection: BytesRejection,
-) -> Response {
+fn body_rejection(state: &AppState, forge: &'static str, rejection: BytesRejection) -> Response {
     let status = rejection.status();
     let outcome = if status == StatusCode::PAYLOAD_TOO_LARGE {
         Outcome::TooLarge
@@ -443,7 +439,10 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     let depth = state.store().queue_depth().await.ok();
     let text = state.metrics().render(depth.as_deref());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
         .into_response()

@@ -113,11 +113,23 @@ mod tests {
         let s = [Secret::new("k")];
         let good = s[0].github_signature(b"body");
         assert!(verify_github_signature(&s, b"body", Some(good.as_bytes())));
-        assert!(!verify_github_signature(&s, b"body2", Some(good.as_bytes())));
+        assert!(!verify_github_signature(
+            &s,
+            b"body2",
+            Some(good.as_bytes())
+        ));
         assert!(!verify_github_signature(&s, b"body", None));
         assert!(!verify_github_signature(&s, b"body", Some(b"sha256=zz")));
-        assert!(!verify_github_signature(&s, b"body", Some(&good.as_bytes()[7..])));
-        assert!(!verify_github_signature(&[], b"body", Some(good.as_bytes())));
+        assert!(!verify_github_signature(
+            &s,
+            b"body",
+            Some(&good.as_bytes()[7..])
+        ));
+        assert!(!verify_github_signature(
+            &[],
+            b"body",
+            Some(good.as_bytes())
+        ));
         let sha1 = good.replace("sha256=", "sha1=");
         assert!(!verify_github_signature(&s, b"body", Some(sha1.as_bytes())));
     }

@@ -440,10 +440,7 @@ fn claim(
     );
     let job = c
         .prepare_cached(&sql)?
-        .query_row(
-            params![worker, to_millis(now + lease), now_ms, id],
-            raw_job,
-        )?;
+        .query_row(params![worker, to_millis(now + lease), now_ms, id], raw_job)?;
     job.into_job().map(Some)
 }
 
@@ -493,13 +490,12 @@ fn fail(
 
 /// Whether another pending job exists for the same head as `job`.
 fn pending_twin(c: &Connection, job: JobId) -> Result<bool, StoreError> {
-    Ok(c
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM jobs j JOIN jobs o ON o.forge = j.forge \
+    Ok(c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM jobs j JOIN jobs o ON o.forge = j.forge \
              AND o.repo = j.repo AND o.pr_number IS j.pr_number AND o.head_sha = j.head_sha \
              WHERE j.id = ?1 AND o.id <> j.id AND o.state = 'pending')",
-        )?
-        .query_row(params![job.0], |r| r.get(0))?)
+    )?
+    .query_row(params![job.0], |r| r.get(0))?)
 }
 
 fn requeue(c: &Connection, now: SystemTime, job: JobId) -> Result<bool, StoreError> {

@@ -91,10 +91,13 @@ async fn same_head_coalesces_new_head_supersedes() {
 #[tokio::test]
 async fn if_new_skips_heads_that_have_any_job() {
     let (_d, s) = open();
-    let (ids, ..) = enqueued(
-        enqueue(&s, "d1", vec![job(Some(1), A, EnqueuePolicy::Coalesce)]).await,
-    );
-    let claimed = s.claim("w", Duration::from_secs(60)).await.unwrap().unwrap();
+    let (ids, ..) =
+        enqueued(enqueue(&s, "d1", vec![job(Some(1), A, EnqueuePolicy::Coalesce)]).await);
+    let claimed = s
+        .claim("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(claimed.id, ids[0]);
     assert!(s.complete(claimed.id, "w").await.unwrap());
     // check_suite requested for the reviewed head: nothing new.
@@ -149,24 +152,50 @@ async fn attempts_are_bounded() {
     };
     let s = JobStore::open(&dir.path().join("q.db"), options).unwrap();
     enqueue(&s, "d1", vec![job(Some(1), A, EnqueuePolicy::Coalesce)]).await;
-    let j = s.claim("w", Duration::from_secs(60)).await.unwrap().unwrap();
+    let j = s
+        .claim("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     let soon = SystemTime::now() + Duration::from_millis(100);
-    let st = s.fail(j.id, "w", "502 from GitHub", Some(soon)).await.unwrap();
+    let st = s
+        .fail(j.id, "w", "502 from GitHub", Some(soon))
+        .await
+        .unwrap();
     assert_eq!(st, Some(JobState::Pending));
-    assert!(s.claim("w", Duration::from_secs(60)).await.unwrap().is_none(), "not due yet");
+    assert!(
+        s.claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "not due yet"
+    );
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let j = s.claim("w", Duration::from_millis(50)).await.unwrap().unwrap();
+    let j = s
+        .claim("w", Duration::from_millis(50))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(j.attempts, 2);
     assert_eq!(j.last_error.as_deref(), Some("502 from GitHub"));
     // The second attempt's worker dies: after the lease the job is failed, not re-claimed.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(s.claim("w", Duration::from_secs(60)).await.unwrap().is_none());
+    assert!(
+        s.claim("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let j = s.job(j.id).await.unwrap().unwrap();
     assert_eq!(j.state, JobState::Failed);
     assert!(j.last_error.unwrap().contains("lease expired"));
     // A manual re-run starts over.
     assert!(s.requeue(j.id).await.unwrap());
-    let j = s.claim("w", Duration::from_secs(60)).await.unwrap().unwrap();
+    let j = s
+        .claim("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(j.attempts, 1);
     assert_eq!(
         s.fail(j.id, "w", "bad config", None).await.unwrap(),
@@ -183,8 +212,13 @@ async fn concurrent_enqueues_are_all_durable() {
     for i in 0..200u64 {
         let s = s.clone();
         tasks.push(tokio::spawn(async move {
-            let j = job(Some(i % 50), if i < 100 { A } else { B }, EnqueuePolicy::Coalesce);
-            s.record_and_enqueue(delivery(&format!("d{i}")), vec![j]).await
+            let j = job(
+                Some(i % 50),
+                if i < 100 { A } else { B },
+                EnqueuePolicy::Coalesce,
+            );
+            s.record_and_enqueue(delivery(&format!("d{i}")), vec![j])
+                .await
         }));
     }
     for t in tasks {
