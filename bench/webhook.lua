@@ -14,7 +14,7 @@ end
 
 local bodies = {}
 local run = os.getenv("WEBHOOK_RUN") or "run"
-local counter = 0
+counter = 0
 ok2xx, non2xx = 0, 0
 
 function init(args)

@@ -129,12 +129,16 @@ struct StateInner {
 }
 
 impl AppState {
+    /// Empty secrets are dropped (an empty HMAC key would be a signature anyone can make);
+    /// with no secret left for a forge, all of its webhooks are refused with 401.
     pub fn new(
         store: JobStore,
-        github_secrets: Vec<Secret>,
-        gitlab_secrets: Vec<Secret>,
+        mut github_secrets: Vec<Secret>,
+        mut gitlab_secrets: Vec<Secret>,
         max_body_bytes: usize,
     ) -> AppState {
+        github_secrets.retain(|s| !s.is_empty());
+        gitlab_secrets.retain(|s| !s.is_empty());
         AppState {
             inner: Arc::new(StateInner {
                 store,

@@ -26,6 +26,13 @@ impl Secret {
             .collect()
     }
 
+    /// An empty secret would let anyone sign; such entries are dropped by [`AppState::new`].
+    ///
+    /// [`AppState::new`]: super::AppState::new
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// HMAC-SHA256 of `body` under this secret, as GitHub sends it (for tests and tools that
     /// sign requests): `sha256=<hex>`.
     pub fn github_signature(&self, body: &[u8]) -> String {

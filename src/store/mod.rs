@@ -390,6 +390,13 @@ impl JobStore {
         self.call(|reply| Command::Requeue { job, reply }).await
     }
 
+    /// Deletes delivery records received before `before` (GitHub offers redelivery for a few
+    /// days; keep a week or so) and finished jobs (done, failed, superseded) last updated
+    /// before it. Returns (deliveries, jobs) deleted.
+    pub async fn prune(&self, before: SystemTime) -> Result<(u64, u64), StoreError> {
+        self.call(|reply| Command::Prune { before, reply }).await
+    }
+
     /// One job by id.
     pub async fn job(&self, job: JobId) -> Result<Option<Job>, StoreError> {
         self.call(|reply| Command::Get { job, reply }).await

@@ -46,6 +46,10 @@ pub(super) enum Command {
         job: JobId,
         reply: Reply<bool>,
     },
+    Prune {
+        before: SystemTime,
+        reply: Reply<(u64, u64)>,
+    },
     Get {
         job: JobId,
         reply: Reply<Option<Job>>,
@@ -288,6 +292,22 @@ impl Writer {
             Command::Requeue { job, reply } => {
                 defer(reply, guarded(conn, |c| requeue(c, now, job)))
             }
+            Command::Prune { before, reply } => defer(
+                reply,
+                guarded(conn, |c| {
+                    let before = to_millis(before);
+                    let d = c
+                        .prepare_cached("DELETE FROM deliveries WHERE received_at < ?1")?
+                        .execute(params![before])?;
+                    let j = c
+                        .prepare_cached(
+                            "DELETE FROM jobs WHERE updated_at < ?1 \
+                             AND state IN ('done', 'failed', 'superseded')",
+                        )?
+                        .execute(params![before])?;
+                    Ok((d as u64, j as u64))
+                }),
+            ),
             Command::Get { job, reply } => defer(reply, get(conn, job)),
             Command::Depth { reply } => defer(reply, depth(conn)),
             Command::Ping { reply } => defer(
@@ -312,6 +332,7 @@ fn fail_command(cmd: Command, msg: &str) {
         | Command::Requeue { reply, .. } => send(reply, msg),
         Command::Fail { reply, .. } => send(reply, msg),
         Command::Depth { reply } => send(reply, msg),
+        Command::Prune { reply, .. } => send(reply, msg),
         Command::Ping { reply } | Command::Close { reply } => send(reply, msg),
     }
 }

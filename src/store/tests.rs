@@ -238,3 +238,15 @@ async fn concurrent_enqueues_are_all_durable() {
         .unwrap();
     assert_eq!(n, 200);
 }
+
+#[tokio::test]
+async fn prune_keeps_pending_work() {
+    let (_d, s) = open();
+    let c = EnqueuePolicy::Coalesce;
+    enqueue(&s, "d1", vec![job(Some(1), A, c)]).await;
+    enqueue(&s, "d2", vec![job(Some(1), B, c)]).await;
+    let later = SystemTime::now() + Duration::from_secs(1);
+    assert_eq!(s.prune(later).await.unwrap(), (2, 1));
+    assert_eq!(depth(&s, JobState::Pending).await, 1);
+    assert_eq!(depth(&s, JobState::Superseded).await, 0);
+}
