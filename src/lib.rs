@@ -10,3 +10,5 @@ pub mod git;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod server;
+pub mod store;
