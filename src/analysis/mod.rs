@@ -6,6 +6,7 @@
 
 pub mod checker;
 pub mod decode;
+pub mod interplay;
 pub mod semantic;
 pub mod suppression;
 pub mod syntax;
@@ -116,6 +117,7 @@ impl Analyzer {
         let mut raw = checker.run(parsed.body());
         if let Some(config) = &self.taint {
             let taint = taint::analyse(parsed.body(), &semantic, &lines, input.path, config, None);
+            raw = interplay::reconcile(raw, &taint.findings, &taint.facts, parsed.body());
             raw.extend(taint.findings);
         }
 

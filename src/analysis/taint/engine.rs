@@ -333,6 +333,34 @@ fn collect_functions<'a>(
     }
 }
 
+/// Parameters a Flask route declares with a non-string converter (`/n/<int:number>`).
+fn flask_typed_route_params(def: &ast::StmtFunctionDef) -> Vec<String> {
+    let mut typed = Vec::new();
+    for decorator in &def.decorator_list {
+        let Expr::Call(call) = &decorator.expression else {
+            continue;
+        };
+        let Some(Expr::StringLiteral(rule)) = call.arguments.args.first() else {
+            continue;
+        };
+        let rule = rule.value.to_str();
+        let mut rest = rule;
+        while let Some(start) = rest.find('<') {
+            let Some(end) = rest[start..].find('>') else {
+                break;
+            };
+            let variable = &rest[start + 1..start + end];
+            if let Some((converter, name)) = variable.split_once(':')
+                && matches!(converter.trim(), "int" | "float" | "uuid")
+            {
+                typed.push(name.trim().to_string());
+            }
+            rest = &rest[start + end + 1..];
+        }
+    }
+    typed
+}
+
 fn entry_kind(
     cx: &FileCx,
     def: &ast::StmtFunctionDef,
@@ -603,6 +631,7 @@ impl<'a, 'c> Interp<'a, 'c> {
         let index = self.cx.models.idx();
         let mut bound: Vec<(String, Value)> = Vec::new();
         let all: Vec<&ast::ParameterWithDefault> = parameters.iter_non_variadic_params().collect();
+        let typed_route_params = flask_typed_route_params(info.def);
         let mut request_seen = false;
         for (position, param) in all.iter().enumerate() {
             let name = param.name().to_string();
@@ -635,7 +664,8 @@ impl<'a, 'c> Interp<'a, 'c> {
                 ),
                 _ => {
                     let tainted = match entry {
-                        Entry::Flask => true,
+                        // `<int:id>` / `<float:x>` / `<uuid:u>` converters only let typed values in.
+                        Entry::Flask => !typed_route_params.contains(&name),
                         Entry::DjangoView => request_seen,
                         Entry::FastApi => {
                             !matches!(annotation.as_deref(), Some("int" | "float" | "bool" | "UUID" | "datetime" | "date"))

@@ -116,9 +116,10 @@ fn taint_cost_on_stdlib() {
                     stack.push(path);
                 }
             } else if path.extension().is_some_and(|e| e == "py")
-                && let Ok(text) = std::fs::read(&path) {
-                    files.push((path.display().to_string(), text));
-                }
+                && let Ok(text) = std::fs::read(&path)
+            {
+                files.push((path.display().to_string(), text));
+            }
         }
     }
     let bytes: usize = files.iter().map(|f| f.1.len()).sum();
