@@ -22,10 +22,11 @@ use sha2::{Digest, Sha256};
 use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, Severity};
 use crate::report::{INFORMATION_URI, ReportOptions, ScanReport, VERSION};
 
-/// The schema version written in `version`.
-pub const SCHEMA_VERSION: &str = "15.0.7";
+/// The schema version written in `version`: 15.0.6 is the newest 15.0.x that GitLab 16.x
+/// instances listed as supported; newer GitLab accepts it too.
+pub const SCHEMA_VERSION: &str = "15.0.6";
 /// The schema this report follows (informative; GitLab validates by `version`).
-pub const SCHEMA_URL: &str = "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v15.0.7/dist/sast-report-format.json";
+pub const SCHEMA_URL: &str = "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v15.0.6/dist/sast-report-format.json";
 /// Where a rule is documented (anchors are lower-case codes), as in SARIF help URIs.
 fn docs_url(code: &str) -> String {
     format!(
