@@ -1,16 +1,20 @@
-//! Output formats for a scan: human text, JSON, SARIF 2.1.0, GitHub workflow commands.
+//! Output formats for a scan: human text, JSON, SARIF 2.1.0, GitHub workflow commands, and
+//! GitLab's SAST and Code Quality CI reports.
 //!
 //! Writers are pure: they take a [`ScanReport`] and a `&mut dyn Write`, never touch files or
 //! the terminal themselves (colour is decided by the caller and passed in). [`write_report`]
 //! dispatches on [`Format`]; each format lives in its own module.
 
 pub mod github;
+pub mod gitlab_codequality;
+pub mod gitlab_sast;
 pub mod json;
 pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::time::SystemTime;
 
 use serde::Serialize;
 
@@ -58,6 +62,11 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// GitLab security report (`gl-sast-report.json`, schema 15.x).
+    GitlabSast,
+    /// GitLab Code Quality report (`gl-code-quality-report.json`).
+    #[value(name = "gitlab-codequality")]
+    GitlabCodeQuality,
 }
 
 /// How a report is rendered; the caller decides (TTY-ness, flags, CI environment).
@@ -70,6 +79,9 @@ pub struct ReportOptions {
     /// SARIF: absolute `file://` URI of the scan root, ending with `/`. Written as
     /// `originalUriBaseIds["%SRCROOT%"]`; omitted when `None`.
     pub root_uri: Option<String>,
+    /// GitLab SAST: when the scan started and ended (`scan.start_time`/`end_time`); the
+    /// current time when `None`.
+    pub scan_times: Option<(SystemTime, SystemTime)>,
 }
 
 /// Write `report` in `format` to `out`.
@@ -84,6 +96,8 @@ pub fn write_report(
         Format::Json => json::write(report, options, out),
         Format::Sarif => sarif::write(report, options, out),
         Format::Github => github::write(report, options, out),
+        Format::GitlabSast => gitlab_sast::write(report, options, out),
+        Format::GitlabCodeQuality => gitlab_codequality::write(report, options, out),
     }
 }
 
