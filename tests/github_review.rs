@@ -586,3 +586,185 @@ async fn sarif_is_uploaded_gzipped_when_asked() {
     assert_eq!(sarifs[0]["runs"][0]["results"].as_array().unwrap().len(), 2);
     fake.assert_clean();
 }
+
+#[tokio::test]
+async fn installation_tokens_are_cached_and_refreshed_before_they_expire() {
+    // A token with less than five minutes left is not used: every call gets a fresh one.
+    let fake = FakeGitHub::start().await;
+    fake.set_token_lifetime(240);
+    let (_, head) = flask_pull_request(&fake, &[]);
+    let client = app_client(&fake);
+    review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    let authenticated = fake
+        .requests()
+        .iter()
+        .filter(|r| !r.path.starts_with("/app/"))
+        .count();
+    assert_eq!(fake.tokens_issued(), authenticated);
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn large_files_come_from_the_blob_api_and_missing_patches_are_computed() {
+    let fake = FakeGitHub::start().await;
+    assert!(BASE_APP.len() < 500 && HEAD_APP.len() > 500);
+    fake.set_contents_limit(500);
+    let (_, head) = flask_pull_request(&fake, &[]);
+    fake.omit_patch("app.py");
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.new_findings.len(), 2);
+    let mut lines: Vec<u32> = fake.comments(REPO).iter().map(|c| c.line).collect();
+    lines.sort();
+    assert_eq!(lines, vec![17, 22]);
+    assert_eq!(fake.count("GET", "/git/blobs/"), 1);
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn a_superseded_head_is_not_reviewed() {
+    let fake = FakeGitHub::start().await;
+    let (_, head) = flask_pull_request(&fake, &[]);
+    let newer = fake.commit(REPO, Some(&head), &[("NOTES.md", Some("later\n"))]);
+    fake.push(REPO, PR, &newer);
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.superseded_by, Some(CommitSha::new(newer.as_str())));
+    assert_eq!(outcome.conclusion, Conclusion::Neutral);
+    assert!(fake.comments(REPO).is_empty());
+    let run = fake.check_runs(REPO).pop().unwrap();
+    assert_eq!(
+        (run.status.as_str(), run.conclusion.as_deref()),
+        ("completed", Some("neutral"))
+    );
+    assert!(run.title.unwrap().starts_with("Superseded by"));
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn the_merge_base_is_scanned_when_the_base_branch_moved_on() {
+    let fake = FakeGitHub::start().await;
+    let (base, head) = flask_pull_request(&fake, &[]);
+    // main moves on after the branch was cut, adding a problem of its own.
+    let main = fake.commit(
+        REPO,
+        Some(&base),
+        &[(
+            "tools.py",
+            Some("import os\n\n\ndef clean(path):\n    os.system(\"rm -rf \" + path)\n"),
+        )],
+    );
+    fake.open_pull_request(REPO, PR, &main, &head);
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.merge_base, Some(CommitSha::new(base.as_str())));
+    assert_eq!(outcome.new_findings.len(), 2);
+    assert!(outcome.new_findings.iter().all(|f| f.path == "app.py"));
+    let refs: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/contents/"))
+        .map(|r| r.query)
+        .collect();
+    assert!(
+        refs.iter()
+            .all(|q| q == &format!("ref={base}") || q == &format!("ref={head}")),
+        "{refs:?}"
+    );
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn forbidden_check_runs_fall_back_to_a_commit_status() {
+    let fake = FakeGitHub::start().await;
+    let (_, head) = flask_pull_request(&fake, &[]);
+    fake.inject(Fault {
+        message: Some("Resource not accessible by integration"),
+        ..Fault::once("POST", "/check-runs", 403)
+    });
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.check_run, None);
+    assert_eq!(
+        fake.count("POST", "/check-runs"),
+        1,
+        "a plain 403 is not a rate limit"
+    );
+    let states: Vec<String> = fake.repo(REPO, |r| {
+        r.statuses
+            .iter()
+            .map(|s| s["state"].as_str().unwrap().to_string())
+            .collect()
+    });
+    assert_eq!(states, vec!["pending", "failure"]);
+    assert_eq!(outcome.posted, 2);
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn enterprise_base_paths_are_kept_on_every_page() {
+    let fake = FakeGitHub::start().await;
+    let base = fake.commit(REPO, None, &[("README.md", Some("# webapp\n"))]);
+    let docs: Vec<(String, String)> = (0..130)
+        .map(|i| (format!("docs/page_{i:03}.md"), format!("page {i}\n")))
+        .collect();
+    let changes: Vec<(&str, Option<&str>)> = docs
+        .iter()
+        .map(|(path, text)| (path.as_str(), Some(text.as_str())))
+        .collect();
+    let head = fake.commit(REPO, Some(&base), &changes);
+    fake.open_pull_request(REPO, PR, &base, &head);
+    let client = GitHubClient::new(
+        &format!("{}/api/v3/", fake.url),
+        Credentials::App {
+            app_id: APP_ID,
+            private_key: Secret::new(PRIVATE_KEY),
+            installation_id: INSTALLATION_ID,
+        },
+        policy(),
+    )
+    .unwrap();
+    let files = tokio::time::timeout(
+        TIMEOUT,
+        client.pull_request_files(&repo(), PullNumber(PR), 3000),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(files.len(), 130);
+    let capped = tokio::time::timeout(
+        TIMEOUT,
+        client.pull_request_files(&repo(), PullNumber(PR), 100),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(capped.len(), 100);
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/api/v3/app/installations/77/access_tokens",
+            "/api/v3/repos/acme/webapp/pulls/7/files",
+            "/api/v3/repos/acme/webapp/pulls/7/files",
+            "/api/v3/repos/acme/webapp/pulls/7/files",
+        ]
+    );
+    // Nothing to analyse: the review is neutral and posts nothing.
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.conclusion, Conclusion::Neutral);
+    assert_eq!(fake.count("POST", "/reviews"), 0);
+    fake.assert_clean();
+}

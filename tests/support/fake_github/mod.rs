@@ -46,6 +46,8 @@ pub struct Fault {
     pub times: usize,
     /// Carry the request out, then answer with the error (a gateway timeout after the fact).
     pub after_applying: bool,
+    /// GitHub's `message` (default: a secondary-rate-limit text for 403/429).
+    pub message: Option<&'static str>,
 }
 
 impl Fault {
@@ -57,6 +59,7 @@ impl Fault {
             retry_after: None,
             times: 1,
             after_applying: false,
+            message: None,
         }
     }
 }
@@ -145,6 +148,12 @@ struct Inner {
     tokens: BTreeSet<String>,
     tokens_issued: usize,
     next_id: u64,
+    /// Seconds an installation token is valid (GitHub: one hour).
+    token_lifetime: i64,
+    /// Files larger than this are refused by the contents API (GitHub: 1 MB for the JSON form).
+    contents_limit: Option<usize>,
+    /// Paths whose `patch` the files listing leaves out (GitHub does for large diffs).
+    omit_patch: BTreeSet<String>,
 }
 
 struct Shared {
@@ -171,6 +180,7 @@ impl FakeGitHub {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 next_id: 1000,
+                token_lifetime: 3600,
                 ..Inner::default()
             }),
             operations,
@@ -276,6 +286,24 @@ impl FakeGitHub {
                 .unwrap()
                 .rejected_lines
                 .insert((path.to_string(), line));
+        });
+    }
+
+    /// Installation tokens expire after `seconds`.
+    pub fn set_token_lifetime(&self, seconds: i64) {
+        self.with(|inner| inner.token_lifetime = seconds);
+    }
+
+    /// The contents API refuses files larger than `bytes` (403 `too_large`, as GitHub does
+    /// above 1 MB): clients must use the blob API.
+    pub fn set_contents_limit(&self, bytes: usize) {
+        self.with(|inner| inner.contents_limit = Some(bytes));
+    }
+
+    /// The files listing has no `patch` for `path`.
+    pub fn omit_patch(&self, path: &str) {
+        self.with(|inner| {
+            inner.omit_patch.insert(path.to_string());
         });
     }
 
@@ -531,7 +559,12 @@ async fn handle(
     headers: HeaderMap,
     raw_body: Bytes,
 ) -> Response {
-    let path = uri.path().to_string();
+    // GitHub Enterprise Server serves the API under /api/v3.
+    let full_path = uri.path().to_string();
+    let path = full_path
+        .strip_prefix("/api/v3")
+        .unwrap_or(&full_path)
+        .to_string();
     let query_text = uri.query().unwrap_or("").to_string();
     let query: BTreeMap<String, String> = query_text
         .split('&')
@@ -557,7 +590,14 @@ async fn handle(
         if fault.after_applying {
             after_fault = Some(fault);
         } else {
-            record(&mut inner, &method, &path, &query_text, &body, fault.status);
+            record(
+                &mut inner,
+                &method,
+                &full_path,
+                &query_text,
+                &body,
+                fault.status,
+            );
             return fault_response(&fault);
         }
     }
@@ -611,13 +651,20 @@ async fn handle(
         }
     };
     if let Some(fault) = after_fault {
-        record(&mut inner, &method, &path, &query_text, &body, fault.status);
+        record(
+            &mut inner,
+            &method,
+            &full_path,
+            &query_text,
+            &body,
+            fault.status,
+        );
         return fault_response(&fault);
     }
     record(
         &mut inner,
         &method,
-        &path,
+        &full_path,
         &query_text,
         &body,
         response.status().as_u16(),
@@ -650,7 +697,9 @@ fn fault_response(fault: &Fault) -> Response {
     } else {
         error(
             status,
-            if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::FORBIDDEN {
+            if let Some(message) = fault.message {
+                message
+            } else if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::FORBIDDEN {
                 "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
             } else {
                 "Injected failure"
@@ -766,13 +815,15 @@ fn dispatch(
         let token = format!("ghs_fake_installation_token_{}", inner.tokens_issued);
         inner.tokens.insert(token.clone());
         out["token"] = json!(token);
-        out["expires_at"] = json!(now_rfc3339(3600));
+        out["expires_at"] = json!(now_rfc3339(inner.token_lifetime));
         return json_response(status, out);
     }
     let owner_repo = format!("{}/{}", params["owner"], params["repo"]);
     inner.next_id += 1;
     let next_id = inner.next_id;
     let blobs = inner.blobs.clone();
+    let contents_limit = inner.contents_limit;
+    let omit_patch = inner.omit_patch.clone();
     let Some(repo) = inner.repos.get_mut(&owner_repo) else {
         return error(StatusCode::NOT_FOUND, "Not Found");
     };
@@ -823,7 +874,11 @@ fn dispatch(
                     file["filename"] = json!(path);
                     file["status"] = json!(file_status);
                     file["changes"] = json!(changes);
-                    file["patch"] = json!(patch);
+                    file["patch"] = if omit_patch.contains(&path) {
+                        Value::Null
+                    } else {
+                        json!(patch)
+                    };
                     file
                 })
                 .collect();
@@ -855,8 +910,29 @@ fn dispatch(
                 .get("accept")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
+            let too_large = contents_limit.is_some_and(|limit| text.len() > limit);
             if accept.contains("raw") {
+                if too_large {
+                    // GitHub's answer above the contents API's limit (100 MB for raw).
+                    return json_response(
+                        StatusCode::FORBIDDEN,
+                        json!({"message": "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to request blobs up to 100 MB in size.",
+                               "errors": [{"resource": "Blob", "field": "data", "code": "too_large"}],
+                               "documentation_url": "https://docs.github.com/rest/repos/contents#get-repository-content",
+                               "status": "403"}),
+                    );
+                }
                 return (StatusCode::OK, text.clone()).into_response();
+            }
+            if too_large {
+                // Between 1 and 100 MB the JSON form names the blob but carries no content.
+                out["content"] = json!("");
+                out["encoding"] = json!("none");
+                out["sha"] = json!(blob_sha(text));
+                out["size"] = json!(text.len());
+                out["path"] = json!(path);
+                out["name"] = json!(path.rsplit('/').next());
+                return json_response(status, out);
             }
             out["content"] = json!(base64::engine::general_purpose::STANDARD.encode(text));
             out["sha"] = json!(blob_sha(text));
