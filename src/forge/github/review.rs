@@ -413,7 +413,7 @@ async fn review(
             side: "RIGHT",
             body: comment_body(finding, planned.line),
         });
-        draft_rules.push((finding.fingerprint.clone(), finding.rule.meta().code));
+        draft_rules.push(finding.rule.meta().code);
     }
     if !drafts.is_empty() {
         let (posted, rejected) =
@@ -550,7 +550,7 @@ async fn post_comments(
     head_sha: &CommitSha,
     new: &[Finding],
     drafts: Vec<DraftComment>,
-    rules: &[(Fingerprint, &'static str)],
+    rules: &[&'static str],
 ) -> Result<(usize, Vec<RejectedComment>), ReviewError> {
     let body = review_body(new, drafts.len());
     let review = |comments: &[DraftComment]| {
@@ -571,10 +571,8 @@ async fn post_comments(
                 .await
         }
     };
-    let mut pending: Vec<(DraftComment, &'static str)> = drafts
-        .into_iter()
-        .zip(rules.iter().map(|(_, rule)| *rule))
-        .collect();
+    let mut pending: Vec<(DraftComment, &'static str)> =
+        drafts.into_iter().zip(rules.iter().copied()).collect();
     let comments: Vec<DraftComment> = pending.iter().map(|(d, _)| d.clone()).collect();
     match review(&comments).await {
         Ok(_) => return Ok((pending.len(), Vec::new())),
