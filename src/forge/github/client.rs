@@ -232,6 +232,9 @@ impl Transport {
 
     /// Send once, no retries.
     async fn once(&self, call: &Call<'_>, authorization: &str) -> Result<Reply, String> {
+        let mut authorization = http::HeaderValue::from_str(authorization)
+            .map_err(|_| "the token is not a valid header value".to_string())?;
+        authorization.set_sensitive(true);
         let builder = http::Request::builder()
             .method(call.method.clone())
             .uri(call.route.as_str())
@@ -308,6 +311,7 @@ struct Claims {
 }
 
 impl GitHubApp {
+    /// Must be called inside a Tokio runtime (octocrab's HTTP stack spawns on it).
     pub fn new(
         api_url: &str,
         app_id: u64,
@@ -620,7 +624,9 @@ fn encode_component(value: &str) -> String {
 }
 
 impl GitHubClient {
-    /// A client for installation `installation_id` of an app, or for a plain token.
+    /// A client for installation `installation_id` of an app, or for a plain token. Must be
+    /// called inside a Tokio runtime. `api_url`: `https://api.github.com`, or
+    /// `https://HOST/api/v3` for GitHub Enterprise Server.
     pub fn new(
         api_url: &str,
         credentials: Credentials,
@@ -1079,6 +1085,48 @@ mod tests {
             installation_id: 2,
         };
         assert!(!format!("{credentials:?}").contains("BEGIN"));
+    }
+
+    #[tokio::test]
+    async fn app_jwts_carry_github_claims() {
+        let app = GitHubApp::new(
+            "http://127.0.0.1:9",
+            4242,
+            &Secret::new(include_str!(
+                "../../../tests/fixtures/github/test-app-key.pem"
+            )),
+            RetryPolicy::default(),
+        )
+        .unwrap();
+        let jwt = app.jwt().unwrap();
+        let key = jsonwebtoken::DecodingKey::from_rsa_pem(include_bytes!(
+            "../../../tests/fixtures/github/test-app-key.pub.pem"
+        ))
+        .unwrap();
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.set_issuer(&["4242"]);
+        let claims = jsonwebtoken::decode::<Value>(jwt.expose(), &key, &validation)
+            .unwrap()
+            .claims;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let (iat, exp) = (
+            claims["iat"].as_u64().unwrap(),
+            claims["exp"].as_u64().unwrap(),
+        );
+        assert!((now - 61..=now - 59).contains(&iat), "iat {iat}, now {now}");
+        assert!(exp > now && exp - iat <= 600, "exp {exp}, iat {iat}");
+        assert!(
+            GitHubApp::new(
+                "http://x",
+                1,
+                &Secret::new("not a key"),
+                RetryPolicy::default()
+            )
+            .is_err()
+        );
     }
 
     #[test]

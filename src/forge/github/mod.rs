@@ -16,5 +16,5 @@ pub mod review;
 pub mod types;
 
 pub use client::{Credentials, GitHubApp, GitHubClient, GitHubError, RetryPolicy, Secret};
-pub use review::{ReviewError, ReviewOptions, ReviewOutcome, review_pull_request};
-pub use types::{CheckRunId, CommitSha, PullNumber, RepoName};
+pub use review::{RejectedComment, ReviewError, ReviewOptions, ReviewOutcome, review_pull_request};
+pub use types::{CheckRunId, CommitSha, Conclusion, PullNumber, RepoName};

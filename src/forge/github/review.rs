@@ -61,6 +61,9 @@ pub struct ReviewOptions {
     /// Upload the new findings as SARIF to code scanning under this ref (e.g.
     /// `refs/pull/7/head`); `None`: no upload.
     pub sarif_ref: Option<String>,
+    /// Pause between single comments when a review was rejected (GitHub's secondary rate
+    /// limits ask for about a second between content-creating requests).
+    pub single_comment_interval: std::time::Duration,
 }
 
 impl Default for ReviewOptions {
@@ -74,6 +77,7 @@ impl Default for ReviewOptions {
             error_conclusion: Conclusion::Failure,
             details_url: None,
             sarif_ref: None,
+            single_comment_interval: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -413,11 +417,20 @@ async fn review(
             side: "RIGHT",
             body: comment_body(finding, planned.line),
         });
-        draft_rules.push((finding.fingerprint.clone(), finding.rule.meta().code));
+        draft_rules.push(finding.rule.meta().code);
     }
     if !drafts.is_empty() {
-        let (posted, rejected) =
-            post_comments(client, repo, number, head_sha, &new, drafts, &draft_rules).await?;
+        let (posted, rejected) = post_comments(
+            client,
+            repo,
+            number,
+            head_sha,
+            &new,
+            drafts,
+            &draft_rules,
+            options.single_comment_interval,
+        )
+        .await?;
         outcome.posted = posted;
         outcome.rejected = rejected;
     }
@@ -543,6 +556,7 @@ fn with_repository_root(mut config: Config) -> Config {
 /// Post the comments as one review; on 422 one by one. A review whose outcome is unknown
 /// (5xx, lost connection) is not sent again blindly: the comments are re-listed first and only
 /// the missing ones are posted.
+#[allow(clippy::too_many_arguments)]
 async fn post_comments(
     client: &GitHubClient,
     repo: &RepoName,
@@ -550,7 +564,8 @@ async fn post_comments(
     head_sha: &CommitSha,
     new: &[Finding],
     drafts: Vec<DraftComment>,
-    rules: &[(Fingerprint, &'static str)],
+    rules: &[&'static str],
+    interval: std::time::Duration,
 ) -> Result<(usize, Vec<RejectedComment>), ReviewError> {
     let body = review_body(new, drafts.len());
     let review = |comments: &[DraftComment]| {
@@ -571,10 +586,8 @@ async fn post_comments(
                 .await
         }
     };
-    let mut pending: Vec<(DraftComment, &'static str)> = drafts
-        .into_iter()
-        .zip(rules.iter().map(|(_, rule)| *rule))
-        .collect();
+    let mut pending: Vec<(DraftComment, &'static str)> =
+        drafts.into_iter().zip(rules.iter().copied()).collect();
     let comments: Vec<DraftComment> = pending.iter().map(|(d, _)| d.clone()).collect();
     match review(&comments).await {
         Ok(_) => return Ok((pending.len(), Vec::new())),
@@ -607,7 +620,10 @@ async fn post_comments(
     }
     let mut posted = 0;
     let mut rejected = Vec::new();
-    for (draft, rule) in pending {
+    for (index, (draft, rule)) in pending.into_iter().enumerate() {
+        if index > 0 {
+            tokio::time::sleep(interval).await;
+        }
         let result = client
             .create_review_comment(
                 repo,

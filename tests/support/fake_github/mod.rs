@@ -339,6 +339,11 @@ impl FakeGitHub {
         self.with(|inner| inner.tokens_issued)
     }
 
+    /// What [`Self::assert_clean`] would complain about.
+    pub fn problems(&self) -> Vec<String> {
+        self.with(|inner| inner.problems.clone())
+    }
+
     /// Fails the test if any request was unexpected, broke the schema or was unauthenticated.
     pub fn assert_clean(&self) {
         let problems = self.with(|inner| inner.problems.clone());
