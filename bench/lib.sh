@@ -24,6 +24,9 @@ JINJA2_VERSION=3.1.6
 
 SNAKEGUARD="${SNAKEGUARD:-$REPO_DIR/target/release/snakeguard}"
 
+# No network: semgrep must not try its version check or send metrics (it would hang on them).
+export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
+
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
