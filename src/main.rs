@@ -25,6 +25,8 @@ struct Cli {
 enum Command {
     /// Scan Python files and directories for security problems.
     Scan(Box<cmd::scan::ScanArgs>),
+    /// Run the GitHub App / GitLab bot: receive webhooks and review pull requests.
+    Serve(Box<cmd::serve::ServeArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(cmd::rules::RulesArgs),
     /// Developer tools (parse-only timing for benchmarks).
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(*args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Serve(args) => cmd::serve::run(*args),
         Command::Debug(args) => cmd::debug::run(args),
     };
     match result {

@@ -3,3 +3,4 @@ pub mod debug;
 pub mod diff_mode;
 pub mod rules;
 pub mod scan;
+pub mod serve;

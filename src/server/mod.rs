@@ -23,6 +23,7 @@ pub mod github;
 pub mod gitlab;
 pub mod metrics;
 mod secret;
+pub mod worker;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -62,6 +63,10 @@ pub struct ServerConfig {
     pub database_path: PathBuf,
     pub max_body_bytes: usize,
     pub store: StoreOptions,
+    /// Review workers to run in this process (0: only receive and queue).
+    pub workers: usize,
+    /// Credentials the workers use.
+    pub forges: worker::Forges,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +78,8 @@ impl Default for ServerConfig {
             database_path: PathBuf::from("snakeguard.db"),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             store: StoreOptions::default(),
+            workers: 0,
+            forges: worker::Forges::default(),
         }
     }
 }
@@ -207,9 +214,22 @@ pub async fn serve_with_shutdown(
         config.gitlab_webhook_secrets,
         config.max_body_bytes,
     );
-    axum::serve(listener, router(state))
+    let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(worker::run_workers(
+        store.clone(),
+        config.forges.clone(),
+        config.workers,
+        stopped,
+    ));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    // Let workers finish the job in hand; an unfinished one is retried after its lease.
+    let _ = stop_workers.send(true);
+    if let Err(error) = workers.await {
+        tracing::error!(%error, "workers ended abnormally");
+    }
+    served?;
     store.close().await?;
     tracing::info!("snakeguard serve: stopped");
     Ok(())
