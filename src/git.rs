@@ -172,8 +172,8 @@ impl LocalChange {
                         None,
                         Some(path.to_string()),
                         None,
-                        Some(text),
                         None,
+                        Some(text),
                     ));
                 }
             }
