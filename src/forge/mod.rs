@@ -4,3 +4,4 @@ pub mod github;
 pub mod gitlab;
 pub mod plan;
 pub mod render;
+pub mod secret;

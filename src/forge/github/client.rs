@@ -48,32 +48,7 @@ pub const MAX_PULL_REQUEST_FILES: usize = 3000;
 /// Safety stop for listing review comments (100 per page).
 const MAX_COMMENT_PAGES: u32 = 100;
 
-/// A key or token. `Debug` and `Display` print `***`; read it with [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself; never log the result.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use crate::forge::secret::Secret;
 
 /// How a client authenticates.
 #[derive(Debug, Clone)]
@@ -351,7 +326,7 @@ impl GitHubApp {
             iss: self.inner.app_id.to_string(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.inner.key)
-            .map(Secret)
+            .map(Secret::new)
             .map_err(|e| GitHubError::Setup(format!("signing the app JWT: {e}")))
     }
 
@@ -401,7 +376,7 @@ impl GitHubApp {
         let refresh_at = expires_at
             .checked_sub(Duration::from_secs(5 * 60))
             .unwrap_or(UNIX_EPOCH);
-        let secret = Secret(token.token);
+        let secret = Secret::new(token.token);
         tokens.insert(
             installation_id,
             CachedToken {

@@ -18,26 +18,7 @@ use serde_json::Value;
 
 use super::types::{CommitStatus, Discussion, MergeRequest, MergeRequestDiff, Note, TextPosition};
 
-/// A credential. `Debug` never shows it, so it cannot leak through logs or error chains.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+pub use crate::forge::secret::Secret;
 
 /// How requests authenticate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -614,7 +595,7 @@ mod tests {
         let client = GitlabClient::new("https://gitlab.example.com/", auth).unwrap();
         let debug = format!("{client:?}");
         assert!(!debug.contains("very-secret"), "{debug}");
-        assert!(debug.contains("<redacted>"));
+        assert!(debug.contains("***"), "{debug}");
     }
 
     #[test]

@@ -7,22 +7,6 @@ use crate::rules::meta::{Hooks, RuleMeta};
 
 const ECB_MODE: &str = "cryptography.hazmat.primitives.ciphers.modes.ECB";
 
-/// `Crypto`/`Cryptodome` cipher factories whose mode argument may be `MODE_ECB`.
-const PYCRYPTO_FACTORIES: &[&str] = &[
-    "Crypto.Cipher.AES.new",
-    "Crypto.Cipher.DES.new",
-    "Crypto.Cipher.DES3.new",
-    "Crypto.Cipher.Blowfish.new",
-    "Crypto.Cipher.CAST.new",
-    "Crypto.Cipher.ARC2.new",
-    "Cryptodome.Cipher.AES.new",
-    "Cryptodome.Cipher.DES.new",
-    "Cryptodome.Cipher.DES3.new",
-    "Cryptodome.Cipher.Blowfish.new",
-    "Cryptodome.Cipher.CAST.new",
-    "Cryptodome.Cipher.ARC2.new",
-];
-
 const CALLEES: &[&str] = &[
     ECB_MODE,
     "Crypto.Cipher.AES.new",
@@ -82,7 +66,8 @@ fn check(checker: &mut Checker, site: &CallSite) {
         );
         return;
     }
-    if !PYCRYPTO_FACTORIES.contains(&callee) {
+    // `Crypto`/`Cryptodome` cipher factories whose mode argument may be `MODE_ECB`.
+    if !crate::rules::crypto_misuse::PYCRYPTODOME_BLOCK_CIPHERS.contains(&callee) {
         return;
     }
     let arguments = &site.call.arguments;
