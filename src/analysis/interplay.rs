@@ -6,7 +6,8 @@
 //! - the sink's argument is provably constant, or sanitized for the rule's CWE on every live
 //!   path: no finding;
 //! - a taint rule of the same CWE reports a flow into the same statement: that one finding
-//!   (with its path) stands, the pattern finding is dropped;
+//!   (with its path, and the pattern rule's mechanical fix if it had one) stands, the pattern
+//!   finding is dropped;
 //! - otherwise the origin is unknown: the pattern finding stays, at most medium confidence.
 //!
 //! Only [`DATA_SINK_RULES`] are reconciled: rules whose finding is about the data reaching a
@@ -44,7 +45,7 @@ pub const DATA_SINK_RULES: &[Rule] = &[
 /// Reconcile pattern findings with the taint pass's findings and facts.
 pub fn reconcile(
     pattern: Vec<RawFinding>,
-    taint: &[RawFinding],
+    taint: &mut [RawFinding],
     facts: &TaintFacts,
     body: &[Stmt],
 ) -> Vec<RawFinding> {
@@ -60,13 +61,18 @@ pub fn reconcile(
             kept.push(finding);
             continue;
         }
-        let reported_by_taint = taint.iter().any(|flow| {
+        let covering = taint.iter_mut().find(|flow| {
             flow.rule.meta().cwe == cwe
                 && (flow.statement == finding.statement
                     || flow.range.contains_range(finding.range)
                     || finding.range.contains_range(flow.range))
         });
-        if reported_by_taint {
+        if let Some(flow) = covering {
+            // The taint finding stands for both; it keeps the pattern rule's mechanical fix
+            // (e.g. `yaml.load` -> `yaml.safe_load`).
+            if flow.fix.is_none() {
+                flow.fix = finding.fix.take();
+            }
             continue;
         }
         // A deserializer's argument is often a file or a file name: a constant one says
@@ -191,6 +197,23 @@ def helper(command):
             flow.is_some_and(|steps| steps >= 2),
             "the taint finding carries its path"
         );
+    }
+
+    #[test]
+    fn the_taint_finding_inherits_the_mechanical_fix() {
+        let source = "import yaml\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route('/c', methods=['POST'])\ndef upload():\n    return yaml.load(request.data)\n";
+        let findings = analyse_text("app/views.py", source, Rule::ALL).findings;
+        let on_load: Vec<_> = findings.iter().filter(|f| f.span.start.line == 9).collect();
+        assert_eq!(on_load.len(), 1, "{on_load:#?}");
+        assert_eq!(
+            on_load[0].rule,
+            Rule::from_code("SG012").expect("deserialization taint rule")
+        );
+        let fix = on_load[0]
+            .fix
+            .as_ref()
+            .expect("the yaml.safe_load fix is kept");
+        assert_eq!(fix.replacement, "    return yaml.safe_load(request.data)");
     }
 
     #[test]

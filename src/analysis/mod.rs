@@ -116,8 +116,9 @@ impl Analyzer {
         let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
         let mut raw = checker.run(parsed.body());
         if let Some(config) = &self.taint {
-            let taint = taint::analyse(parsed.body(), &semantic, &lines, input.path, config, None);
-            raw = interplay::reconcile(raw, &taint.findings, &taint.facts, parsed.body());
+            let mut taint =
+                taint::analyse(parsed.body(), &semantic, &lines, input.path, config, None);
+            raw = interplay::reconcile(raw, &mut taint.findings, &taint.facts, parsed.body());
             raw.extend(taint.findings);
         }
 
