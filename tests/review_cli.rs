@@ -337,6 +337,7 @@ async fn review_mode_posts_a_review_then_falls_back_on_403() {
     .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(fake.comments("octo/app").len(), 1, "re-run duplicated");
+    fake.assert_clean();
 
     // A fork's read-only token: GitHub answers 403 to every write.
     fake.inject(Fault {
@@ -358,7 +359,11 @@ async fn review_mode_posts_a_review_then_falls_back_on_403() {
     .await
     .unwrap();
     assert_eq!(fallback.status.code(), Some(1));
-    assert!(stdout(&fallback).contains("::warning title=snakeguard::"));
+    assert!(
+        stdout(&fallback).contains("the token may not write"),
+        "the 403 is named"
+    );
+    assert_fallback_outputs(&ws, &fallback);
     assert_eq!(fake.comments("octo/app").len(), 1);
 }
 
