@@ -42,3 +42,19 @@ if [[ "$(uname -s)" == "Linux" && ! -x "$binary" ]]; then
     exit 1
 fi
 echo "sarif-multitool ready: (cd .tools && npx --no-install @microsoft/sarif-multitool validate FILE)"
+
+# check-jsonschema (PyPI) validates action.yml against the GitHub Actions metadata schema it
+# ships (tests/review_cli.rs runs `.tools/venv/bin/check-jsonschema --builtin-schema
+# vendor.github-actions action.yml`). Installed into a venv under .tools/venv.
+CHECK_JSONSCHEMA_VERSION="0.33.0"
+venv="$tools/venv"
+if [[ -x "$venv/bin/check-jsonschema" ]] \
+    && [[ "$("$venv/bin/check-jsonschema" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)" == "$CHECK_JSONSCHEMA_VERSION" ]]; then
+    echo "check-jsonschema $CHECK_JSONSCHEMA_VERSION already installed in .tools/venv"
+else
+    command -v python3 >/dev/null || { echo "error: python3 is required" >&2; exit 1; }
+    [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
+    echo "installing check-jsonschema $CHECK_JSONSCHEMA_VERSION into .tools/venv"
+    "$venv/bin/pip" install --quiet "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+fi
+echo "check-jsonschema ready: .tools/venv/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml"

@@ -27,6 +27,8 @@ enum Command {
     Scan(Box<cmd::scan::ScanArgs>),
     /// Run the GitHub App / GitLab bot: receive webhooks and review pull requests.
     Serve(Box<cmd::serve::ServeArgs>),
+    /// Review the change a CI job builds (GitHub Actions, GitLab CI) and report on it.
+    Review(Box<cmd::review::ReviewArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(cmd::rules::RulesArgs),
     /// Developer tools (parse-only timing for benchmarks).
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(*args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Serve(args) => cmd::serve::run(*args),
+        Command::Review(args) => cmd::review::run(*args),
         Command::Debug(args) => cmd::debug::run(args),
     };
     match result {
