@@ -11,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::analysis::taint::ExternalSummaries;
 use crate::analysis::{Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
@@ -139,9 +140,26 @@ pub fn scan_files(
         .build()
         .map_err(|e| ScanError::ThreadPool(e.to_string()))?;
     let results: Vec<(String, Option<String>, FileAnalysis)> = pool.install(|| {
+        // Taint summaries of every scanned module first, so a flow through a helper in
+        // another project module is followed (`from .helpers import run`).
+        let summaries: Option<ExternalSummaries> = analyzer.runs_taint().then(|| {
+            files
+                .par_iter()
+                .flat_map_iter(|file| {
+                    let path = display_path(file).to_string_lossy().replace('\\', "/");
+                    match std::fs::read(file) {
+                        Ok(bytes) => analyzer.summarize(&SourceInput {
+                            path: &path,
+                            bytes: &bytes,
+                        }),
+                        Err(_) => Vec::new(),
+                    }
+                })
+                .collect()
+        });
         files
             .par_iter()
-            .map(|file| analyse_one(file, &analyzer, config))
+            .map(|file| analyse_one(file, &analyzer, config, summaries.as_ref()))
             .collect()
     });
 
@@ -177,6 +195,7 @@ fn analyse_one(
     file: &Path,
     analyzer: &Analyzer,
     config: &Config,
+    summaries: Option<&ExternalSummaries>,
 ) -> (String, Option<String>, FileAnalysis) {
     let path = display_path(file).to_string_lossy().replace('\\', "/");
     let bytes = match std::fs::read(file) {
@@ -194,10 +213,13 @@ fn analyse_one(
             return (path, None, analysis);
         }
     };
-    let mut analysis = analyzer.analyse(&SourceInput {
-        path: &path,
-        bytes: &bytes,
-    });
+    let mut analysis = analyzer.analyse_with(
+        &SourceInput {
+            path: &path,
+            bytes: &bytes,
+        },
+        summaries,
+    );
     let ignored = config.ignored_rules_for(&relative_to(file, &config.root));
     if !ignored.is_empty() {
         analysis

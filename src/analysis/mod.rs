@@ -74,6 +74,51 @@ impl Analyzer {
 
     /// Analyse one file. Never panics on any input bytes.
     pub fn analyse(&self, input: &SourceInput) -> FileAnalysis {
+        self.analyse_with(input, None)
+    }
+
+    /// Whether the taint pass runs (some taint rule is enabled).
+    pub fn runs_taint(&self) -> bool {
+        self.taint.is_some()
+    }
+
+    /// Taint summaries of the functions a module defines, keyed by qualified name
+    /// (`pkg.helpers.run`), for [`Analyzer::analyse_with`] on the modules that call them.
+    /// Empty when the taint pass is off or the file cannot be analysed.
+    pub fn summarize(&self, input: &SourceInput) -> Vec<(String, taint::ExternalSummary)> {
+        let Some(config) = &self.taint else {
+            return Vec::new();
+        };
+        if input.bytes.len() > self.max_file_bytes {
+            return Vec::new();
+        }
+        let (Some(module_name), is_package) = module_name_of(input.path) else {
+            return Vec::new();
+        };
+        let decoded = decode::decode_source(input.bytes);
+        let lines = LineMap::new(&decoded.text);
+        let parsed = syntax::parse_module(&decoded.text);
+        if parsed.too_deep() {
+            return Vec::new();
+        }
+        let semantic = SemanticModel::build(parsed.body(), Some(&module_name), is_package);
+        taint::summarize_module(
+            parsed.body(),
+            &semantic,
+            &lines,
+            input.path,
+            &module_name,
+            &config.models,
+        )
+    }
+
+    /// Analyse one file, following calls into other project modules through `external`
+    /// summaries (see [`Analyzer::summarize`]).
+    pub fn analyse_with(
+        &self,
+        input: &SourceInput,
+        external: Option<&taint::ExternalSummaries>,
+    ) -> FileAnalysis {
         let mut result = FileAnalysis::default();
         if input.bytes.len() > self.max_file_bytes {
             result.diagnostics.push(skipped(
@@ -116,8 +161,14 @@ impl Analyzer {
         let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
         let mut raw = checker.run(parsed.body());
         if let Some(config) = &self.taint {
-            let mut taint =
-                taint::analyse(parsed.body(), &semantic, &lines, input.path, config, None);
+            let mut taint = taint::analyse(
+                parsed.body(),
+                &semantic,
+                &lines,
+                input.path,
+                config,
+                external,
+            );
             raw = interplay::reconcile(raw, &mut taint.findings, &taint.facts, parsed.body());
             raw.extend(taint.findings);
         }

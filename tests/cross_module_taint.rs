@@ -1,0 +1,44 @@
+//! Taint flows across the scanned project's modules: a Flask view passes request data to a
+//! helper defined in another module, which runs it through a shell. The flow is reported at
+//! the call site; the helper's sanitizing twin is not.
+
+use std::process::Command;
+
+const HELPERS: &str = "import os\n\n\ndef run_report(name):\n    os.system(\"report --name \" + name)\n\n\ndef safe_report(name):\n    os.system(\"report --name \" + str(int(name)))\n";
+const VIEWS: &str = "from flask import Flask, request\n\nfrom .helpers import run_report, safe_report\n\napp = Flask(__name__)\n\n\n@app.route(\"/report\")\ndef report():\n    run_report(request.args[\"name\"])\n    safe_report(request.args[\"name\"])\n    return \"ok\"\n";
+
+#[test]
+fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("__init__.py"), "").unwrap();
+    std::fs::write(app.join("helpers.py"), HELPERS).unwrap();
+    std::fs::write(app.join("views.py"), VIEWS).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "json", "--select", "taint"])
+        .output()
+        .expect("snakeguard runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        vec![("SG002".to_string(), "app/views.py".to_string(), 10)]
+    );
+    let message = report["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("app.helpers.run_report"), "{message}");
+}
