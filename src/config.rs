@@ -15,6 +15,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::analysis::Analyzer;
+use crate::analysis::taint::Models;
 use crate::finding::{Confidence, Severity};
 use crate::rules::options::RuleOptions;
 use crate::rules::{Family, Rule};
@@ -56,6 +58,9 @@ pub struct RawConfig {
     /// Files larger than this many bytes are skipped with a diagnostic.
     pub max_file_size: Option<usize>,
     pub options: Option<RuleOptions>,
+    /// Extra taint models (`[[taint.source]]`, `[[taint.sink]]`, `[[taint.sanitizer]]`,
+    /// `[[taint.propagator]]`, ...), in the shape of the shipped models file, merged on top of it.
+    pub taint: Option<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +92,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub max_file_size: usize,
     pub options: RuleOptions,
+    /// User taint models merged onto the built-in ones.
+    pub taint_models: Option<Models>,
 }
 
 /// Command-line settings that override the file.
@@ -121,7 +128,15 @@ impl Config {
             fail_on: Some(Severity::High),
             max_file_size: crate::analysis::DEFAULT_MAX_FILE_BYTES,
             options: RuleOptions::default(),
+            taint_models: None,
         }
+    }
+
+    /// The analyzer these settings describe (rules, options, size cap, taint models).
+    pub fn analyzer(&self) -> Analyzer {
+        Analyzer::new(&self.enabled, self.options.clone())
+            .with_max_file_bytes(self.max_file_size)
+            .with_taint_models(self.taint_models.clone())
     }
 
     /// Parse `.snakeguard.toml` text.
@@ -203,6 +218,17 @@ impl Config {
         if let Some(level) = &raw.fail_on {
             config.fail_on =
                 parse_fail_on(level.get_ref()).map_err(|message| error(level.span(), message))?;
+        }
+        if let Some(table) = &raw.taint {
+            let models = toml::to_string(table)
+                .map_err(|e| e.to_string())
+                .and_then(|text| Models::from_toml(&text).map_err(|e| e.message().to_string()))
+                .map_err(|message| ConfigError {
+                    file: file.to_path_buf(),
+                    line: find_line(text, "taint"),
+                    message: format!("invalid taint models: {message}"),
+                })?;
+            config.taint_models = Some(models);
         }
         if let Some(size) = raw.max_file_size {
             config.max_file_size = size;

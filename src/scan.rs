@@ -132,8 +132,8 @@ pub fn scan_files(
     config: &Config,
     options: &ScanOptions,
 ) -> Result<ScanReport, ScanError> {
-    let analyzer = Analyzer::new(&config.enabled, config.options.clone())
-        .with_max_file_bytes(config.max_file_size)
+    let analyzer = config
+        .analyzer()
         .with_unused_suppressions(options.report_unused_suppressions);
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(ANALYSIS_STACK_BYTES)

@@ -42,3 +42,66 @@ fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
         .unwrap_or_default();
     assert!(message.contains("app.helpers.run_report"), "{message}");
 }
+
+/// A team's own wrapper (`infra.shell.run_remote`) becomes a command-injection sink through
+/// `[[taint.sink]]` in `.snakeguard.toml`, without Rust.
+#[test]
+fn user_models_from_the_config_file_extend_the_builtin_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(
+        root.join(".snakeguard.toml"),
+        "[[taint.sink]]\nrule = \"SG002\"\ncwe = 78\nwhat = \"remote shell command\"\ncallees = [\"infra.shell.run_remote\"]\nargs = [0]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("views.py"),
+        "from flask import Flask, request\nfrom infra.shell import run_remote\n\napp = Flask(__name__)\n\n\n@app.route(\"/x\")\ndef x():\n    run_remote(request.args[\"cmd\"])\n    run_remote(\"uptime\")\n    return \"ok\"\n",
+    )
+    .unwrap();
+    let scan = |extra: &[&str]| -> Vec<u64> {
+        let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+            .current_dir(root)
+            .args(["scan", ".", "--format", "json", "--select", "taint"])
+            .args(extra)
+            .output()
+            .expect("snakeguard runs");
+        assert_ne!(
+            output.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["code"] == "SG002")
+            .map(|f| f["span"]["start"]["line"].as_u64().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        scan(&[]),
+        vec![9],
+        "the tainted call only, not the constant one"
+    );
+
+    // A malformed model is a configuration error naming the file and line.
+    std::fs::write(
+        root.join(".snakeguard.toml"),
+        "fail-on = \"high\"\n\n[[taint.sink]]\nrule = 7\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+        .current_dir(root)
+        .args(["scan", "."])
+        .output()
+        .expect("snakeguard runs");
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains(".snakeguard.toml:3:") && message.contains("invalid taint models"),
+        "{message}"
+    );
+}

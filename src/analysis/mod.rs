@@ -67,6 +67,14 @@ impl Analyzer {
         self
     }
 
+    /// Merge user taint models onto the built-in ones (no effect when taint is off).
+    pub fn with_taint_models(mut self, extra: Option<taint::Models>) -> Self {
+        if let (Some(config), Some(extra)) = (self.taint.as_mut(), extra) {
+            config.models.merge(extra);
+        }
+        self
+    }
+
     pub fn with_unused_suppressions(mut self, report: bool) -> Self {
         self.report_unused_suppressions = report;
         self

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use snakeguard::analysis::Analyzer;
 use snakeguard::config::Config;
 use snakeguard::delta;
 use snakeguard::git::{self, LocalChange};
@@ -52,8 +51,8 @@ pub fn scan_changes(
         under && !config.is_excluded(&relative_to(&root.join(path), &config.root))
     });
 
-    let analyzer = Analyzer::new(&config.enabled, config.options.clone())
-        .with_max_file_bytes(config.max_file_size)
+    let analyzer = config
+        .analyzer()
         .with_unused_suppressions(args.report_unused_suppressions);
     let result = delta::compute(&analyzer, &changes);
 

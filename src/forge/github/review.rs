@@ -23,7 +23,6 @@ use super::types::{
     CommitSha, Conclusion, DraftComment, NewCheckRun, NewReview, NewReviewComment, NewStatus,
     PullNumber, PullRequestFile, RepoName,
 };
-use crate::analysis::Analyzer;
 use crate::config::Config;
 use crate::delta;
 use crate::diff::{ChangeSet, ChangedFile, ForgeFileEntry};
@@ -332,8 +331,7 @@ async fn review(
     // Analyse (CPU-bound: off the async threads).
     let analysis_config = config.clone();
     let (result, changes) = tokio::task::spawn_blocking(move || {
-        let analyzer = Analyzer::new(&analysis_config.enabled, analysis_config.options.clone())
-            .with_max_file_bytes(analysis_config.max_file_size);
+        let analyzer = analysis_config.analyzer();
         (delta::compute(&analyzer, &changes), changes)
     })
     .await

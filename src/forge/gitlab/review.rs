@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::analysis::Analyzer;
 use crate::config::{Config, ConfigError};
 use crate::delta;
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
@@ -170,8 +169,7 @@ async fn run(
         config.fail_on = fail_on;
     }
     let (changes, skipped) = change_set(client, project, iid, &refs, &config, options).await?;
-    let analyzer = Analyzer::new(&config.enabled, config.options.clone())
-        .with_max_file_bytes(config.max_file_size);
+    let analyzer = config.analyzer();
     let delta = delta::compute(&analyzer, &changes);
     let new: Vec<Finding> = delta
         .new
