@@ -1,12 +1,10 @@
 //! SG805: session/CSRF cookie settings that turn off the `Secure` flag.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::{Ranged, Stmt};
+use crate::analysis::syntax::Stmt;
 use crate::declare_rule;
 use crate::rules::meta::{Hooks, RuleMeta};
-use crate::rules::misconfiguration::web_support::{
-    in_dev_or_test_context, is_false_literal, replace_fix, settings_in_stmt,
-};
+use crate::rules::misconfiguration::web_support::report_disabled_flags;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -51,28 +49,10 @@ const NAMES: &[&str] = &[
 ];
 
 fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
-        return;
-    }
-    for setting in settings_in_stmt(checker, stmt, NAMES) {
-        if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
-            continue;
-        }
-        let range = setting.value.range();
-        let fix = replace_fix(
-            checker,
-            range,
-            "True",
-            &format!("set `{}` to True", setting.name),
-        );
-        let finding = checker.report(
-            range,
-            format!(
-                "`{}` is False: the cookie is also sent over plain HTTP and can be stolen; \
-                 set it to True",
-                setting.name
-            ),
-        );
-        finding.fix = fix;
-    }
+    report_disabled_flags(
+        checker,
+        stmt,
+        NAMES,
+        "the cookie is also sent over plain HTTP and can be stolen",
+    );
 }

@@ -451,6 +451,36 @@ pub fn any_subexpression(
     finder.found
 }
 
+/// Report every `NAME = False` among `names` in a settings statement (outside dev/test
+/// settings), offering `True` as the fix. `why` says what the disabled flag exposes.
+pub fn report_disabled_flags(
+    checker: &mut Checker,
+    stmt: &Stmt,
+    names: &'static [&'static str],
+    why: &str,
+) {
+    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+        return;
+    }
+    for setting in settings_in_stmt(checker, stmt, names) {
+        if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
+            continue;
+        }
+        let range = setting.value.range();
+        let fix = replace_fix(
+            checker,
+            range,
+            "True",
+            &format!("set `{}` to True", setting.name),
+        );
+        let finding = checker.report(
+            range,
+            format!("`{}` is False: {why}; set it to True", setting.name),
+        );
+        finding.fix = fix;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
