@@ -53,8 +53,14 @@ if [[ -x "$venv/bin/check-jsonschema" ]] \
     echo "check-jsonschema $CHECK_JSONSCHEMA_VERSION already installed in .tools/venv"
 else
     command -v python3 >/dev/null || { echo "error: python3 is required" >&2; exit 1; }
-    [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
+    # A venv copied or moved from another directory has scripts pointing at the old path:
+    # start over unless its own pip runs.
+    if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1 \
+        || ! head -1 "$venv/bin/pip" 2>/dev/null | grep -qF "$venv/bin/python"; then
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+    fi
     echo "installing check-jsonschema $CHECK_JSONSCHEMA_VERSION into .tools/venv"
-    "$venv/bin/pip" install --quiet "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+    "$venv/bin/python" -m pip install --quiet "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
 fi
 echo "check-jsonschema ready: .tools/venv/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml"

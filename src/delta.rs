@@ -5,11 +5,24 @@
 //! multisets of identities (rule, enclosing scope, normalized code, taint source; never the
 //! line). If a scope held one `pickle.loads(x)` before and two after, exactly one is new; when
 //! there is a choice, the one on an added line is the new one. Findings of removed or fixed code
-//! are reported as fixed. Pure: texts in, findings out.
+//! are reported as fixed.
+//!
+//! Across files: a change can make an *unchanged* file vulnerable — a helper that sanitized its
+//! argument no longer does, and a view that calls it now sends request data to a shell. So when
+//! the front door supplies the project's unchanged Python files ([`ProjectFile`]), the taint
+//! summaries of every module are computed for both sides (changed files' base and head texts,
+//! unchanged files once), changed files are analysed with their side's summaries, and the
+//! unchanged files that mention a function whose summary changed are analysed twice — with the
+//! base and with the head summaries — and compared the same way. Their new findings carry a
+//! flow step inside the changed function, which the review planner places on its changed line.
+//! Bounded: at most [`MAX_AFFECTED_FILES`] such files are analysed (a note says when more were
+//! left out). Pure: texts in, findings out.
 
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::analysis::{Analyzer, FileAnalysis, SourceInput};
+use crate::analysis::taint::ExternalSummaries;
+use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::Rule;
@@ -28,22 +41,202 @@ pub struct Delta {
     pub diagnostics: Vec<Diagnostic>,
     /// Changed Python files analysed.
     pub files_analysed: usize,
+    /// Unchanged files analysed because they call a function whose behaviour changed.
+    pub affected_files_analysed: usize,
+    /// Unchanged files with new findings, and their text (for snippets in reports).
+    pub affected_sources: Vec<(String, String)>,
+    /// Human notes about limits hit (e.g. too many affected files).
+    pub notes: Vec<String>,
 }
 
-/// Compare base and head of every changed Python file.
+/// An unchanged Python file of the project (the same text on both sides of the change).
+#[derive(Debug, Clone)]
+pub struct ProjectFile {
+    /// Repository-relative path with forward slashes (as in the change set).
+    pub path: String,
+    pub text: String,
+}
+
+/// At most this many unchanged files are re-analysed for cross-file effects of one change.
+pub const MAX_AFFECTED_FILES: usize = 500;
+
+/// Compare base and head of every changed Python file (no cross-file effects).
 pub fn compute(analyzer: &Analyzer, changes: &ChangeSet) -> Delta {
+    compute_in_project(analyzer, changes, &[])
+}
+
+/// Compare base and head of every changed Python file, following taint across the project's
+/// modules, and report what the change introduces in unchanged `project` files too.
+pub fn compute_in_project(
+    analyzer: &Analyzer,
+    changes: &ChangeSet,
+    project: &[ProjectFile],
+) -> Delta {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| compute_parallel(analyzer, changes, project)),
+        // No threads to be had: the same work on this thread.
+        Err(_) => compute_parallel(analyzer, changes, project),
+    }
+}
+
+fn compute_parallel(analyzer: &Analyzer, changes: &ChangeSet, project: &[ProjectFile]) -> Delta {
+    let changed_paths: FxHashSet<&str> = changes
+        .files
+        .iter()
+        .flat_map(|file| [file.old_path.as_deref(), file.new_path.as_deref()])
+        .flatten()
+        .collect();
+    // Unchanged files only (a front door may hand over the whole tree).
+    let project: Vec<&ProjectFile> = project
+        .iter()
+        .filter(|file| !changed_paths.contains(file.path.as_str()))
+        .collect();
+    let sides = analyzer
+        .runs_taint()
+        .then(|| Sides::summarize(analyzer, changes, &project));
+
+    let comparisons: Vec<FileComparison> = changes
+        .python_files()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|file| compare_file_with(analyzer, file, sides.as_ref()))
+        .collect();
     let mut delta = Delta::default();
-    for file in changes.python_files() {
-        let comparison = compare_file(analyzer, file);
+    for comparison in comparisons {
         delta.files_analysed += 1;
         delta.preexisting += comparison.preexisting;
         delta.new.extend(comparison.new);
         delta.fixed.extend(comparison.fixed);
         delta.diagnostics.extend(comparison.diagnostics);
     }
+    if let Some(sides) = &sides {
+        compare_affected(analyzer, sides, &project, &mut delta);
+    }
     delta.new.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     delta.fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     delta
+}
+
+/// Taint summaries of the project's modules as they are at the base and at the head.
+struct Sides {
+    base: ExternalSummaries,
+    head: ExternalSummaries,
+    /// Last name segments of the functions whose behaviour differs between the sides (what an
+    /// affected file must mention).
+    changed_names: FxHashSet<String>,
+}
+
+impl Sides {
+    fn summarize(analyzer: &Analyzer, changes: &ChangeSet, project: &[&ProjectFile]) -> Sides {
+        let summarize = |path: &str, text: &str| {
+            analyzer.summarize(&SourceInput {
+                path,
+                bytes: text.as_bytes(),
+            })
+        };
+        let unchanged: Vec<_> = project
+            .par_iter()
+            .flat_map_iter(|file| summarize(&file.path, &file.text))
+            .collect();
+        let changed: Vec<_> = changes.python_files().collect();
+        // The base under its own (old) path: that is the module its importers name.
+        let base_changed: Vec<_> = changed
+            .par_iter()
+            .filter(|file| file.status != FileStatus::Added)
+            .filter_map(|file| Some((file.old_path.as_deref()?, file.base_text.as_deref()?)))
+            .flat_map_iter(|(path, text)| summarize(path, text))
+            .collect();
+        let head_changed: Vec<_> = changed
+            .par_iter()
+            .filter(|file| file.status != FileStatus::Removed)
+            .filter_map(|file| Some((file.new_path.as_deref()?, file.head_text.as_deref()?)))
+            .flat_map_iter(|(path, text)| summarize(path, text))
+            .collect();
+        let mut changed_names = FxHashSet::default();
+        {
+            let base: FxHashMap<&str, _> =
+                base_changed.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let head: FxHashMap<&str, _> =
+                head_changed.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            for name in base.keys().chain(head.keys()) {
+                let same = match (base.get(name), head.get(name)) {
+                    (Some(a), Some(b)) => a.same_behaviour(b),
+                    _ => false,
+                };
+                if !same && let Some(last) = name.rsplit('.').next() {
+                    changed_names.insert(last.to_string());
+                }
+            }
+        }
+        let side = |changed: Vec<(String, _)>| -> ExternalSummaries {
+            unchanged.iter().cloned().chain(changed).collect()
+        };
+        Sides {
+            base: side(base_changed),
+            head: side(head_changed),
+            changed_names,
+        }
+    }
+}
+
+/// Analyse the unchanged files that mention a function whose behaviour changed, with the base
+/// and with the head summaries; what only the head side finds is new.
+fn compare_affected(
+    analyzer: &Analyzer,
+    sides: &Sides,
+    project: &[&ProjectFile],
+    delta: &mut Delta,
+) {
+    if sides.changed_names.is_empty() {
+        return;
+    }
+    let mut affected: Vec<&ProjectFile> = project
+        .par_iter()
+        .filter(|file| mentions_any(&file.text, &sides.changed_names))
+        .copied()
+        .collect();
+    affected.sort_by(|a, b| a.path.cmp(&b.path));
+    if affected.len() > MAX_AFFECTED_FILES {
+        delta.notes.push(format!(
+            "{} unchanged files call functions this change modifies; only the first {} were re-analysed for effects of the change.",
+            affected.len(),
+            MAX_AFFECTED_FILES
+        ));
+        affected.truncate(MAX_AFFECTED_FILES);
+    }
+    let results: Vec<(&ProjectFile, Vec<Finding>, Vec<Finding>)> = affected
+        .par_iter()
+        .map(|file| {
+            let input = SourceInput {
+                path: &file.path,
+                bytes: file.text.as_bytes(),
+            };
+            let head = analyzer.analyse_with(&input, Some(&sides.head));
+            let base = analyzer.analyse_with(&input, Some(&sides.base));
+            let (new, fixed, _) = subtract(head.findings, base.findings, |_| false);
+            (*file, new, fixed)
+        })
+        .collect();
+    delta.affected_files_analysed = affected.len();
+    for (file, new, fixed) in results {
+        if !new.is_empty() {
+            delta
+                .affected_sources
+                .push((file.path.clone(), file.text.clone()));
+        }
+        delta.new.extend(new);
+        delta.fixed.extend(fixed);
+    }
+}
+
+/// Whether `text` mentions any of `names` as a whole identifier.
+fn mentions_any(text: &str, names: &FxHashSet<String>) -> bool {
+    let is_ident = |c: char| c == '_' || c.is_alphanumeric();
+    text.split(|c: char| !is_ident(c))
+        .any(|word| !word.is_empty() && names.contains(word))
 }
 
 /// The comparison of one file's two versions.
@@ -57,26 +250,35 @@ pub struct FileComparison {
 
 /// Compare one changed file.
 pub fn compare_file(analyzer: &Analyzer, file: &ChangedFile) -> FileComparison {
+    compare_file_with(analyzer, file, None)
+}
+
+fn compare_file_with(
+    analyzer: &Analyzer,
+    file: &ChangedFile,
+    sides: Option<&Sides>,
+) -> FileComparison {
     // Fingerprints use the head path on both sides (renames keep identities).
     let path = file.path().to_string();
-    let analyse = |text: Option<&String>| -> FileAnalysis {
-        match text {
-            Some(text) => analyzer.analyse(&SourceInput {
+    let analyse = |text: Option<&String>, summaries: Option<&ExternalSummaries>| match text {
+        Some(text) => analyzer.analyse_with(
+            &SourceInput {
                 path: &path,
                 bytes: text.as_bytes(),
-            }),
-            None => FileAnalysis::default(),
-        }
+            },
+            summaries,
+        ),
+        None => FileAnalysis::default(),
     };
     let head = if file.status == FileStatus::Removed {
         FileAnalysis::default()
     } else {
-        analyse(file.head_text.as_ref())
+        analyse(file.head_text.as_ref(), sides.map(|sides| &sides.head))
     };
     let base = if file.status == FileStatus::Added {
         FileAnalysis::default()
     } else {
-        analyse(file.base_text.as_ref())
+        analyse(file.base_text.as_ref(), sides.map(|sides| &sides.base))
     };
     let (new, fixed, preexisting) = subtract(head.findings, base.findings, |line| {
         file.changed.is_added(line)
@@ -132,4 +334,92 @@ pub fn subtract(
     }
     let fixed = base_groups.into_values().flatten().collect();
     (new, fixed, matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::forge::plan::{PlannedComment, plan_review};
+
+    const HELPERS: &str = "import shlex\n\n\ndef clean(name):\n    return shlex.quote(name)\n";
+    const CALLER: &str = "import os\n\nfrom flask import Flask, request\n\nfrom .helpers import clean\n\napp = Flask(__name__)\n\n\n@app.route(\"/r\")\ndef r():\n    os.system(\"report \" + clean(request.args[\"name\"]))\n    return \"ok\"\n";
+
+    fn helper_change(head: &str) -> ChangeSet {
+        ChangeSet {
+            files: vec![ChangedFile::from_parts(
+                FileStatus::Modified,
+                Some("app/helpers.py".into()),
+                Some("app/helpers.py".into()),
+                None,
+                Some(HELPERS.into()),
+                Some(head.into()),
+            )],
+        }
+    }
+
+    fn project() -> Vec<ProjectFile> {
+        vec![
+            ProjectFile {
+                path: "app/views.py".into(),
+                text: CALLER.into(),
+            },
+            ProjectFile {
+                path: "app/__init__.py".into(),
+                text: String::new(),
+            },
+        ]
+    }
+
+    #[test]
+    fn an_unchanged_caller_of_a_helper_that_stopped_sanitizing_gets_a_new_finding_placed_on_the_helper()
+     {
+        let analyzer = Config::default_for(std::path::Path::new(".")).analyzer();
+        let head = "import shlex\n\n\ndef clean(name):\n    # quoting moved to the callers\n    return name\n";
+        let changes = helper_change(head);
+        let delta = compute_in_project(&analyzer, &changes, &project());
+        let new: Vec<(&str, &str, u32)> = delta
+            .new
+            .iter()
+            .map(|f| (f.rule.code(), f.path.as_str(), f.span.start.line))
+            .collect();
+        assert_eq!(new, vec![("SG002", "app/views.py", 12)]);
+        assert_eq!(delta.affected_files_analysed, 1);
+        assert_eq!(delta.affected_sources.len(), 1);
+        // The review comment goes on the first added line of `clean`.
+        let plan = plan_review(&delta.new, &changes, &[]);
+        assert_eq!(
+            plan.create,
+            vec![PlannedComment {
+                finding: 0,
+                path: "app/helpers.py".into(),
+                line: 5
+            }]
+        );
+        // Without the project's files the change looks harmless.
+        assert!(compute(&analyzer, &changes).new.is_empty());
+    }
+
+    #[test]
+    fn unchanged_behaviour_reanalyses_no_caller_and_a_changed_file_in_the_project_list_is_ignored()
+    {
+        let analyzer = Config::default_for(std::path::Path::new(".")).analyzer();
+        let head = "import shlex\n\n\ndef clean(name):\n    \"\"\"Quote.\"\"\"\n    return shlex.quote(name)\n";
+        let mut project = project();
+        // A front door may hand over the whole tree, changed files included.
+        project.push(ProjectFile {
+            path: "app/helpers.py".into(),
+            text: head.into(),
+        });
+        let delta = compute_in_project(&analyzer, &helper_change(head), &project);
+        assert!(delta.new.is_empty(), "{:?}", delta.new);
+        assert_eq!(delta.affected_files_analysed, 0);
+    }
+
+    #[test]
+    fn identifiers_are_matched_whole() {
+        let names: FxHashSet<String> = ["clean".to_string()].into_iter().collect();
+        assert!(mentions_any("x = h.clean(y)", &names));
+        assert!(!mentions_any("x = cleaner(y) + unclean", &names));
+    }
 }

@@ -173,6 +173,31 @@ pub struct FlowStep {
     pub span: Span,
     /// What happens at this step, e.g. "source: request.args" or "assigned to `query`".
     pub note: String,
+    /// The file of this step when it is not the finding's file (a step inside a function of
+    /// another module the flow passes through).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For a step inside another module's function: that function's first and last line, so a
+    /// review can attach the finding to the change inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_lines: Option<(u32, u32)>,
+}
+
+impl FlowStep {
+    /// A step in the finding's own file.
+    pub fn local(span: Span, note: impl Into<String>) -> FlowStep {
+        FlowStep {
+            span,
+            note: note.into(),
+            path: None,
+            function_lines: None,
+        }
+    }
+
+    /// The file this step is in, given the finding's own file.
+    pub fn path_or<'a>(&'a self, finding_path: &'a str) -> &'a str {
+        self.path.as_deref().unwrap_or(finding_path)
+    }
 }
 
 /// A mechanical rewrite of the flagged line(s), offered as a suggestion.

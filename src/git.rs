@@ -6,8 +6,9 @@
 //! that are not ignored. In a shallow clone whose history does not reach the merge base this
 //! says so and how to fix it, instead of guessing.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::diff::{ChangeSet, ChangedFile, DiffError, FileStatus, Side};
 
@@ -65,6 +66,10 @@ fn git_bytes(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
         .output()
         .ok()?;
     output.status.success().then_some(output.stdout)
+}
+
+fn no_pipe(what: &str) -> GitError {
+    GitError::Spawn(std::io::Error::other(format!("no {what} pipe to git")))
 }
 
 /// The repository containing `path`.
@@ -179,6 +184,93 @@ impl LocalChange {
             }
         }
         Ok(changes)
+    }
+
+    /// Every Python file of the head side (the working tree: tracked and untracked-not-ignored
+    /// files that exist; or the head commit's tree), repository-relative, sorted.
+    pub fn python_files_at_head(&self) -> Result<Vec<String>, GitError> {
+        let listing = match &self.head {
+            Some(head) => git(&self.root, &["ls-tree", "-r", "--name-only", "-z", head])?,
+            None => git(
+                &self.root,
+                &[
+                    "ls-files",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard",
+                    "-z",
+                ],
+            )?,
+        };
+        let mut files: Vec<String> = listing
+            .split('\0')
+            .filter(|path| path.ends_with(".py") || path.ends_with(".pyi"))
+            .filter(|path| self.head.is_some() || self.root.join(path).is_file())
+            .map(str::to_string)
+            .collect();
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+
+    /// The head side's text of each of `paths` (working tree or head commit); unreadable files
+    /// are left out.
+    pub fn read_many_at_head(&self, paths: &[String]) -> Result<Vec<(String, String)>, GitError> {
+        let Some(head) = &self.head else {
+            return Ok(paths
+                .iter()
+                .filter_map(|path| Some((path.clone(), self.read(Side::Head, path)?)))
+                .collect());
+        };
+        // One `git cat-file --batch` for all of them rather than a process per file.
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut stdin = child.stdin.take().ok_or_else(|| no_pipe("stdin"))?;
+        let requests: String = paths
+            .iter()
+            .map(|path| format!("{head}:{path}\n"))
+            .collect();
+        let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+        let stdout = child.stdout.take().ok_or_else(|| no_pipe("stdout"))?;
+        let mut reader = BufReader::new(stdout);
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let mut header = String::new();
+            if reader.read_line(&mut header)? == 0 {
+                break;
+            }
+            // `<sha> blob <size>` or `<object> missing`.
+            let mut fields = header.split_whitespace();
+            let (Some(_), Some(kind), Some(size)) = (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let Ok(size) = size.parse::<usize>() else {
+                continue;
+            };
+            let mut bytes = vec![0; size];
+            reader.read_exact(&mut bytes)?;
+            let mut newline = [0u8; 1];
+            reader.read_exact(&mut newline)?;
+            if kind == "blob" {
+                out.push((
+                    path.clone(),
+                    crate::analysis::decode::decode_source(&bytes).text,
+                ));
+            }
+        }
+        writer
+            .join()
+            .map_err(|_| no_pipe("stdin writer"))?
+            .map_err(GitError::Spawn)?;
+        child.wait()?;
+        Ok(out)
     }
 
     /// A file's text at the merge base, if it exists there.

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::analysis::taint::ExternalSummaries;
-use crate::analysis::{Analyzer, FileAnalysis, SourceInput};
+use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
 use crate::report::ScanReport;
@@ -20,8 +20,12 @@ use crate::report::ScanReport;
 /// Directories never worth scanning (virtualenvs, vendored JS).
 const ALWAYS_EXCLUDED_DIRS: &[&str] = &["venv", "node_modules", "__pypackages__", "__pycache__"];
 
-/// Stack size of analysis threads; the walkers are depth-bounded (see `syntax::MAX_NESTING`).
-const ANALYSIS_STACK_BYTES: usize = 64 << 20;
+/// Whether a relative path lies in a directory that is never scanned (see discovery).
+pub fn in_always_excluded_dir(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    parts.iter().any(|dir| ALWAYS_EXCLUDED_DIRS.contains(dir))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {

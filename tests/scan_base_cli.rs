@@ -192,3 +192,134 @@ fn shallow_clone_without_the_merge_base_says_what_is_missing() {
         "{message}"
     );
 }
+
+const HELPERS: &str = "import os\nimport shlex\n\n\ndef clean(name):\n    return shlex.quote(name)\n\n\ndef run(name):\n    os.system(\"report \" + shlex.quote(name))\n";
+const CALLER: &str = "import os\n\nfrom flask import Flask, request\n\nfrom .helpers import clean, run\n\napp = Flask(__name__)\n\n\n@app.route(\"/report\")\ndef report():\n    os.system(\"report \" + clean(request.args[\"name\"]))\n    run(request.args[\"name\"])\n    return \"ok\"\n";
+
+/// The flow steps (path or the finding's own file, line) of each finding.
+fn flows(output: &Output) -> Vec<Vec<(String, u64)>> {
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            f["flow"]
+                .as_array()
+                .map(|steps| {
+                    steps
+                        .iter()
+                        .map(|s| {
+                            (
+                                s["path"].as_str().unwrap_or("(own)").to_string(),
+                                s["line"].as_u64().unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A change to a helper module that makes an *unchanged* caller vulnerable is reported in the
+/// caller, with a flow step inside the changed helper; an edit that keeps the helpers'
+/// behaviour reports nothing, and restoring the sanitizers reports nothing new.
+#[test]
+fn a_helper_that_stops_sanitizing_makes_its_unchanged_callers_findings_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/__init__.py"), "").unwrap();
+    std::fs::write(root.join("app/helpers.py"), HELPERS).unwrap();
+    std::fs::write(root.join("app/views.py"), CALLER).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    let scan = |root: &Path| {
+        let output = snakeguard(
+            root,
+            &[
+                "scan", "--base", "main", "--format", "json", "--select", "taint",
+            ],
+        );
+        assert_ne!(
+            output.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+
+    // Same behaviour, different text: nothing new, no caller re-analysed.
+    git(root, &["checkout", "-q", "-b", "refactor"]);
+    std::fs::write(
+        root.join("app/helpers.py"),
+        HELPERS.replace(
+            "def clean(name):\n",
+            "def clean(name):\n    \"\"\"Quote for a shell.\"\"\"\n",
+        ),
+    )
+    .unwrap();
+    let output = scan(root);
+    assert_eq!(findings(&output), vec![]);
+    let note = String::from_utf8_lossy(&output.stderr);
+    assert!(!note.contains("re-analysed"), "{note}");
+
+    // Both helpers lose their sanitizer; views.py is untouched.
+    std::fs::write(
+        root.join("app/helpers.py"),
+        HELPERS
+            .replace("return shlex.quote(name)", "return name")
+            .replace("\"report \" + shlex.quote(name)", "\"report \" + name"),
+    )
+    .unwrap();
+    let output = scan(root);
+    assert_eq!(
+        findings(&output),
+        vec![
+            ("SG002".to_string(), "app/views.py".to_string(), 12),
+            ("SG002".to_string(), "app/views.py".to_string(), 13),
+        ]
+    );
+    // Each flow passes through the changed helper: `clean` (its def) and `run` (its sink).
+    let flows = flows(&output);
+    assert!(
+        flows[0].contains(&("app/helpers.py".to_string(), 5)),
+        "{flows:?}"
+    );
+    assert!(
+        flows[1].contains(&("app/helpers.py".to_string(), 10)),
+        "{flows:?}"
+    );
+    let note = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        note.contains("2 new")
+            && note.contains("1 unchanged file calling changed functions re-analysed"),
+        "{note}"
+    );
+
+    // Committed on a branch and compared commit to commit (files read from git objects).
+    git(root, &["commit", "-q", "-am", "drop quoting"]);
+    let output = snakeguard(
+        root,
+        &[
+            "scan", "--base", "main", "--head", "refactor", "--format", "json", "--select", "taint",
+        ],
+    );
+    assert_eq!(findings(&output).len(), 2);
+
+    // The other way round: the fix branch reports nothing new.
+    git(root, &["checkout", "-q", "-b", "fix"]);
+    std::fs::write(root.join("app/helpers.py"), HELPERS).unwrap();
+    let output = snakeguard(
+        root,
+        &[
+            "scan", "--base", "refactor", "--format", "json", "--select", "taint",
+        ],
+    );
+    assert_eq!(findings(&output), vec![]);
+    let note = String::from_utf8_lossy(&output.stderr);
+    assert!(note.contains("2 fixed"), "{note}");
+}

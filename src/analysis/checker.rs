@@ -128,7 +128,26 @@ pub struct RawFinding {
     pub fix: Option<Fix>,
     /// Extra identity for the fingerprint (e.g. a taint source expression).
     pub identity: Option<String>,
-    pub flow: Vec<(TextRange, String)>,
+    pub flow: Vec<RawStep>,
+}
+
+/// One step of a raw taint flow: a range in the analysed file, or — for a step inside a
+/// function of another module (applied through its summary) — a place in that module.
+#[derive(Clone, Debug)]
+pub struct RawStep {
+    pub range: TextRange,
+    pub note: String,
+    pub elsewhere: Option<Box<Elsewhere>>,
+}
+
+/// A place in another module's function that a flow passes through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub path: String,
+    /// 1-based line of the step (the sink inside the function, or its `def`).
+    pub line: u32,
+    /// The function's first and last line.
+    pub function_lines: (u32, u32),
 }
 
 /// The state rules see while the pass runs.

@@ -14,13 +14,16 @@ pub mod taint;
 
 use rustc_hash::FxHashMap;
 
-use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, FlowStep, Span};
+use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, FlowStep, Position, Span};
 use crate::rules::Rule;
 use crate::rules::options::RuleOptions;
 use checker::{Checker, Dispatch, RawFinding};
 use semantic::SemanticModel;
 use suppression::Suppressions;
 use syntax::{LineMap, TextRange};
+
+/// Stack size of analysis threads; the walkers are depth-bounded (see `syntax::MAX_NESTING`).
+pub const ANALYSIS_STACK_BYTES: usize = 64 << 20;
 
 /// Files larger than this are skipped (generated code, vendored bundles).
 pub const DEFAULT_MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
@@ -299,9 +302,25 @@ fn finalize(
                 flow: finding
                     .flow
                     .into_iter()
-                    .map(|(range, note)| FlowStep {
-                        span: span_of(lines, range),
-                        note,
+                    .map(|step| match step.elsewhere {
+                        None => FlowStep {
+                            span: span_of(lines, step.range),
+                            note: step.note,
+                            path: None,
+                            function_lines: None,
+                        },
+                        Some(place) => {
+                            let at = Position {
+                                line: place.line,
+                                column: 1,
+                            };
+                            FlowStep {
+                                span: Span { start: at, end: at },
+                                note: step.note,
+                                path: Some(place.path),
+                                function_lines: Some(place.function_lines),
+                            }
+                        }
                     })
                     .collect(),
                 fix: finding.fix,

@@ -5,9 +5,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use snakeguard::config::Config;
-use snakeguard::delta;
+use std::collections::BTreeSet;
+
+use snakeguard::delta::{self, ProjectFile};
+use snakeguard::diff::ChangeSet;
 use snakeguard::git::{self, LocalChange};
 use snakeguard::report::ScanReport;
+use snakeguard::scan;
 use snakeguard::scan::relative_to;
 
 use super::scan::ScanArgs;
@@ -54,7 +58,15 @@ pub fn scan_changes(
     let analyzer = config
         .analyzer()
         .with_unused_suppressions(args.report_unused_suppressions);
-    let result = delta::compute(&analyzer, &changes);
+    let project = if analyzer.runs_taint() {
+        project_files(&change, &changes, config, &root)?
+    } else {
+        Vec::new()
+    };
+    let result = delta::compute_in_project(&analyzer, &changes, &project);
+    for note in &result.notes {
+        eprintln!("snakeguard: {note}");
+    }
 
     let mut report = ScanReport {
         files_scanned: result.files_analysed,
@@ -83,9 +95,27 @@ pub fn scan_changes(
             report.sources.insert(file.path().to_string(), text.clone());
         }
     }
+    for (path, text) in result.affected_sources {
+        if report.findings.iter().any(|finding| finding.path == path) {
+            report.sources.insert(path, text);
+        }
+    }
     let short: String = change.base.chars().take(10).collect();
+    let affected = if result.affected_files_analysed > 0 {
+        format!(
+            " ({} unchanged {} calling changed functions re-analysed)",
+            result.affected_files_analysed,
+            if result.affected_files_analysed == 1 {
+                "file"
+            } else {
+                "files"
+            }
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "snakeguard: compared {} with merge base {short} of {base}: {} new, {} pre-existing hidden, {} fixed",
+        "snakeguard: compared {} with merge base {short} of {base}: {} new, {} pre-existing hidden, {} fixed{affected}",
         head.unwrap_or("the working tree"),
         report.findings.len(),
         report.preexisting_hidden,
@@ -93,6 +123,40 @@ pub fn scan_changes(
     );
     Ok(report)
 }
+
+/// The project's other Python files at the head side (not excluded by the configuration), for
+/// taint flows across modules and for the unchanged files a change can make vulnerable.
+fn project_files(
+    change: &LocalChange,
+    changes: &ChangeSet,
+    config: &Config,
+    root: &Path,
+) -> anyhow::Result<Vec<ProjectFile>> {
+    let changed: BTreeSet<&str> = changes.files.iter().map(|file| file.path()).collect();
+    let mut paths: Vec<String> = change
+        .python_files_at_head()?
+        .into_iter()
+        .filter(|path| !changed.contains(path.as_str()))
+        .filter(|path| !scan::in_always_excluded_dir(path))
+        .filter(|path| !config.is_excluded(&relative_to(&root.join(path), &config.root)))
+        .collect();
+    if paths.len() > MAX_PROJECT_FILES {
+        eprintln!(
+            "snakeguard: the repository has {} other Python files; cross-file effects are followed through the first {MAX_PROJECT_FILES} only",
+            paths.len()
+        );
+        paths.truncate(MAX_PROJECT_FILES);
+    }
+    Ok(change
+        .read_many_at_head(&paths)?
+        .into_iter()
+        .map(|(path, text)| ProjectFile { path, text })
+        .collect())
+}
+
+/// At most this many unchanged files are read for cross-file effects (a huge monorepo would
+/// otherwise cost a full scan per change).
+const MAX_PROJECT_FILES: usize = 20_000;
 
 /// The configuration file as it is at the merge base, so a change cannot switch off its own
 /// review. `None` when the base has no configuration (the working tree's is used).

@@ -3,7 +3,10 @@
 //!
 //! Forges only accept a line comment inside the diff; snakeguard comments on an **added** line:
 //! the finding's own line, else the first added line of its statement, else the first added
-//! line its taint flow passes through (a change elsewhere that made this code vulnerable).
+//! line its taint flow passes through (a change elsewhere that made this code vulnerable) — in
+//! its own file, or in another changed file whose function the flow goes through (a helper
+//! that stopped sanitizing makes an unchanged caller vulnerable: the comment goes on the
+//! helper's changed line).
 //! Everything else is summary-only (still an annotation and a SARIF result). Each comment
 //! carries a hidden marker with the finding's fingerprint, so re-runs post nothing twice and
 //! threads of findings that disappeared can be resolved. Tested without any HTTP.
@@ -29,10 +32,13 @@ pub fn parse_marker(body: &str) -> Option<Fingerprint> {
 }
 
 /// Where a finding goes in a review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placement {
-    /// A comment on this (added) line of the new file.
+    /// A comment on this (added) line of the finding's own file.
     Line(u32),
+    /// A comment on this (added) line of another changed file the finding's flow passes
+    /// through.
+    Elsewhere(String, u32),
     /// Not placeable on the diff: listed in the summary only.
     Summary,
 }
@@ -69,29 +75,61 @@ pub struct ReviewPlan {
     pub resolve: Vec<ExistingComment>,
 }
 
-/// Decide where a finding goes, given the changed lines of its file.
-pub fn placement(finding: &Finding, changed: Option<&ChangedLines>) -> Placement {
-    let Some(changed) = changed else {
-        return Placement::Summary;
-    };
-    let start = finding.span.start.line;
-    if changed.is_added(start) {
-        return Placement::Line(start);
-    }
-    if let Some(line) = (start..=finding.span.end.line).find(|&line| changed.is_added(line)) {
-        return Placement::Line(line);
-    }
-    // Flow steps in the same file that sit on added lines (closest to the sink first).
-    let flow_line = finding
-        .flow
+/// The changed lines of every file of a change that still exists, by (new) path.
+pub type ChangedByPath<'a> = BTreeMap<&'a str, &'a ChangedLines>;
+
+/// The changed lines of every file of `changes` that still exists.
+pub fn changed_by_path(changes: &ChangeSet) -> ChangedByPath<'_> {
+    changes
+        .files
         .iter()
-        .rev()
-        .map(|step| step.span.start.line)
-        .find(|&line| changed.is_added(line));
-    match flow_line {
-        Some(line) => Placement::Line(line),
-        None => Placement::Summary,
+        .filter(|file| file.new_path.is_some())
+        .map(|file| (file.path(), &file.changed))
+        .collect()
+}
+
+/// Decide where a finding goes, given the changed lines of every changed file.
+pub fn placement(finding: &Finding, changed: &ChangedByPath) -> Placement {
+    if let Some(own) = changed.get(finding.path.as_str()) {
+        let start = finding.span.start.line;
+        if own.is_added(start) {
+            return Placement::Line(start);
+        }
+        if let Some(line) = (start..=finding.span.end.line).find(|&line| own.is_added(line)) {
+            return Placement::Line(line);
+        }
+        // Flow steps in the same file that sit on added lines (closest to the sink first).
+        let flow_line = finding
+            .flow
+            .iter()
+            .rev()
+            .filter(|step| step.path.is_none())
+            .map(|step| step.span.start.line)
+            .find(|&line| own.is_added(line));
+        if let Some(line) = flow_line {
+            return Placement::Line(line);
+        }
     }
+    // Steps inside functions of other changed files: the step's own line when it was added,
+    // else the first added line of that function (closest to the sink first).
+    for step in finding.flow.iter().rev() {
+        let Some(path) = step.path.as_deref() else {
+            continue;
+        };
+        let Some(lines) = changed.get(path) else {
+            continue;
+        };
+        let line = step.span.start.line;
+        if lines.is_added(line) {
+            return Placement::Elsewhere(path.to_string(), line);
+        }
+        if let Some((first, last)) = step.function_lines
+            && let Some(added) = (first..=last).find(|&line| lines.is_added(line))
+        {
+            return Placement::Elsewhere(path.to_string(), added);
+        }
+    }
+    Placement::Summary
 }
 
 /// Plan the review for the new findings of a change.
@@ -100,12 +138,7 @@ pub fn plan_review(
     changes: &ChangeSet,
     existing: &[ExistingComment],
 ) -> ReviewPlan {
-    let changed_by_path: BTreeMap<&str, &ChangedLines> = changes
-        .files
-        .iter()
-        .filter(|file| file.new_path.is_some())
-        .map(|file| (file.path(), &file.changed))
-        .collect();
+    let changed = changed_by_path(changes);
     let posted: BTreeSet<&Fingerprint> = existing
         .iter()
         .map(|comment| &comment.fingerprint)
@@ -117,10 +150,15 @@ pub fn plan_review(
             plan.already_posted.push(index);
             continue;
         }
-        match placement(finding, changed_by_path.get(finding.path.as_str()).copied()) {
+        match placement(finding, &changed) {
             Placement::Line(line) => plan.create.push(PlannedComment {
                 finding: index,
                 path: finding.path.clone(),
+                line,
+            }),
+            Placement::Elsewhere(path, line) => plan.create.push(PlannedComment {
+                finding: index,
+                path,
                 line,
             }),
             Placement::Summary => plan.summary_only.push(index),
@@ -232,30 +270,76 @@ mod tests {
     #[test]
     fn placement_prefers_own_line_then_statement_then_flow_else_summary() {
         let changes = change();
-        let changed = &changes.files[0].changed;
+        let changed = changed_by_path(&changes);
         let mut finding = findings().remove(0);
         let at = |line| Span {
             start: Position { line, column: 1 },
             end: Position { line, column: 2 },
         };
         finding.span = at(6);
-        assert_eq!(placement(&finding, Some(changed)), Placement::Line(6));
+        assert_eq!(placement(&finding, &changed), Placement::Line(6));
         // A statement starting on an unchanged line but spanning an added one.
         finding.span = Span {
             start: Position { line: 4, column: 1 },
             end: Position { line: 5, column: 3 },
         };
-        assert_eq!(placement(&finding, Some(changed)), Placement::Line(5));
+        assert_eq!(placement(&finding, &changed), Placement::Line(5));
         // Unchanged line, flow through an added line.
         finding.span = at(2);
-        finding.flow = vec![FlowStep {
-            span: at(5),
-            note: "step".into(),
-        }];
-        assert_eq!(placement(&finding, Some(changed)), Placement::Line(5));
+        finding.flow = vec![FlowStep::local(at(5), "step")];
+        assert_eq!(placement(&finding, &changed), Placement::Line(5));
         finding.flow.clear();
-        assert_eq!(placement(&finding, Some(changed)), Placement::Summary);
-        assert_eq!(placement(&finding, None), Placement::Summary);
+        assert_eq!(placement(&finding, &changed), Placement::Summary);
+        assert_eq!(
+            placement(&finding, &ChangedByPath::new()),
+            Placement::Summary
+        );
+    }
+
+    #[test]
+    fn findings_in_unchanged_files_go_on_the_changed_line_of_the_function_their_flow_crosses() {
+        let changes = change();
+        let changed = changed_by_path(&changes);
+        let mut finding = findings().remove(0);
+        finding.path = "app/views.py".into();
+        let at = |line| Span {
+            start: Position { line, column: 1 },
+            end: Position { line, column: 1 },
+        };
+        let through = |line, function_lines| FlowStep {
+            path: Some("app/x.py".into()),
+            function_lines: Some(function_lines),
+            ..FlowStep::local(at(line), "through `load()`")
+        };
+        // The step's own line was added (the sink inside the helper).
+        finding.flow = vec![FlowStep::local(at(3), "source"), through(6, (4, 8))];
+        assert_eq!(
+            placement(&finding, &changed),
+            Placement::Elsewhere("app/x.py".into(), 6)
+        );
+        // The step points at the `def` (unchanged): the first added line of the function.
+        finding.flow = vec![through(4, (4, 8))];
+        assert_eq!(
+            placement(&finding, &changed),
+            Placement::Elsewhere("app/x.py".into(), 5)
+        );
+        // A function without added lines, or a file outside the change: summary only.
+        finding.flow = vec![through(1, (1, 2))];
+        assert_eq!(placement(&finding, &changed), Placement::Summary);
+        finding.flow[0].path = Some("app/other.py".into());
+        assert_eq!(placement(&finding, &changed), Placement::Summary);
+        let plan = plan_review(&[finding.clone()], &changes, &[]);
+        assert_eq!(plan.summary_only, vec![0]);
+        finding.flow = vec![through(4, (4, 8))];
+        let plan = plan_review(&[finding], &changes, &[]);
+        assert_eq!(
+            plan.create,
+            vec![PlannedComment {
+                finding: 0,
+                path: "app/x.py".into(),
+                line: 5
+            }]
+        );
     }
 
     #[test]

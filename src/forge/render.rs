@@ -14,8 +14,9 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// The body of a line comment for `finding` posted on `line`.
-pub fn comment_body(finding: &Finding, line: u32) -> String {
+/// The body of a line comment for `finding` posted on `line` of `path` (the finding's own file,
+/// or a changed file its flow passes through).
+pub fn comment_body(finding: &Finding, path: &str, line: u32) -> String {
     let meta = finding.rule.meta();
     let mut body = String::new();
     let _ = writeln!(
@@ -24,7 +25,14 @@ pub fn comment_body(finding: &Finding, line: u32) -> String {
         meta.code, meta.name, finding.severity, finding.confidence, meta.cwe
     );
     let _ = writeln!(body, "{}\n", finding.message);
-    if line != finding.span.start.line {
+    let own_file = path == finding.path;
+    if !own_file {
+        let _ = writeln!(
+            body,
+            "This change makes the unchanged code at line {} of `{}` vulnerable: its data flow passes through this line.\n",
+            finding.span.start.line, finding.path
+        );
+    } else if line != finding.span.start.line {
         let _ = writeln!(
             body,
             "This change affects the flagged code at line {} of `{}`.\n",
@@ -38,17 +46,17 @@ pub fn comment_body(finding: &Finding, line: u32) -> String {
             finding.flow.len()
         );
         for (index, step) in finding.flow.iter().enumerate() {
-            let _ = writeln!(
-                body,
-                "{}. line {}: {}",
-                index + 1,
-                step.span.start.line,
-                step.note
-            );
+            let place = match &step.path {
+                Some(step_path) => format!("`{step_path}` line {}", step.span.start.line),
+                None if !own_file => format!("`{}` line {}", finding.path, step.span.start.line),
+                None => format!("line {}", step.span.start.line),
+            };
+            let _ = writeln!(body, "{}. {place}: {}", index + 1, step.note);
         }
         let _ = writeln!(body, "\n</details>\n");
     }
     if let Some(fix) = &finding.fix
+        && own_file
         && fix.start_line == line
         && fix.end_line == line
     {
@@ -183,7 +191,7 @@ mod tests {
         )
         .findings;
         let finding = &findings[0];
-        let body = comment_body(finding, 2);
+        let body = comment_body(finding, &finding.path, 2);
         assert_eq!(parse_marker(&body), Some(finding.fingerprint.clone()));
         assert!(
             body.contains("```suggestion\nconfig = yaml.safe_load(data)\n```"),
@@ -191,7 +199,7 @@ mod tests {
         );
         assert!(body.contains("docs/rules.md#sg506"));
         // Placed on another line: no suggestion (it would replace the wrong line).
-        assert!(!comment_body(finding, 1).contains("```suggestion"));
+        assert!(!comment_body(finding, &finding.path, 1).contains("```suggestion"));
     }
 
     #[test]

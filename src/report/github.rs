@@ -54,10 +54,16 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
     if !finding.flow.is_empty() {
         message.push_str("\nFlow:");
         for step in &finding.flow {
-            message.push_str(&format!(
-                "\n  {}:{} {}",
-                step.span.start.line, step.span.start.column, step.note
-            ));
+            match &step.path {
+                Some(path) => message.push_str(&format!(
+                    "\n  {path}:{} {}",
+                    step.span.start.line, step.note
+                )),
+                None => message.push_str(&format!(
+                    "\n  {}:{} {}",
+                    step.span.start.line, step.span.start.column, step.note
+                )),
+            }
         }
     }
     if let Some(fix) = &finding.fix {

@@ -57,6 +57,9 @@ struct JsonFinding<'a> {
 
 #[derive(Serialize)]
 struct JsonFlowStep<'a> {
+    /// Set when the step is in another file than the finding (a function of another module).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -124,6 +127,7 @@ fn json_finding(finding: &Finding) -> JsonFinding<'_> {
             .flow
             .iter()
             .map(|step| JsonFlowStep {
+                path: step.path.as_deref(),
                 line: step.span.start.line,
                 column: step.span.start.column,
                 end_line: step.span.end.line,

@@ -376,7 +376,11 @@ fn result<'a>(finding: &'a Finding, rule_index: usize, source: Option<&str>) -> 
                     .iter()
                     .map(|step| ThreadFlowLocation {
                         location: Location {
-                            physical_location: physical_location(&finding.path, &step.span, source),
+                            physical_location: match &step.path {
+                                // A step in another module: no source text of that file here.
+                                Some(path) => physical_location(path, &step.span, None),
+                                None => physical_location(&finding.path, &step.span, source),
+                            },
                             message: Some(Text::new(step.note.clone())),
                         },
                     })

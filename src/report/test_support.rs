@@ -63,18 +63,9 @@ pub fn report() -> ScanReport {
         Severity::Critical,
     );
     shell.flow = vec![
-        FlowStep {
-            span: span((7, 11), (7, 34)),
-            note: "source: `request.args.get`".to_string(),
-        },
-        FlowStep {
-            span: span((7, 5), (7, 8)),
-            note: "assigned to `cmd`".to_string(),
-        },
-        FlowStep {
-            span: span((8, 5), (10, 6)),
-            note: "sink: `subprocess.call`".to_string(),
-        },
+        FlowStep::local(span((7, 11), (7, 34)), "source: `request.args.get`"),
+        FlowStep::local(span((7, 5), (7, 8)), "assigned to `cmd`"),
+        FlowStep::local(span((8, 5), (10, 6)), "sink: `subprocess.call`"),
     ];
     let mut yaml = finding(
         Rule::YamlLoad,

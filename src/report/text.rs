@@ -115,7 +115,10 @@ fn write_finding(
         let locations: Vec<String> = finding
             .flow
             .iter()
-            .map(|step| format!("{}:{}", step.span.start.line, step.span.start.column))
+            .map(|step| match &step.path {
+                Some(path) => format!("{path}:{}", step.span.start.line),
+                None => format!("{}:{}", step.span.start.line, step.span.start.column),
+            })
             .collect();
         let location_width = locations
             .iter()

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::models::{CweSet, Models, SinkModel};
 use super::value::{ATTR, Const, KEY, Label, State, Value};
 use super::{ExternalSummaries, TaintFacts};
-use crate::analysis::checker::RawFinding;
+use crate::analysis::checker::{Elsewhere, RawFinding, RawStep};
 use crate::analysis::semantic::{BindingKind, MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, TextSize, ast};
 use crate::finding::Confidence;
@@ -43,6 +43,8 @@ struct TraceNode {
     range: TextRange,
     note: String,
     depth: u8,
+    /// A step inside another module's function (index into `FileCx::elsewhere`).
+    elsewhere: Option<u32>,
 }
 
 /// A parameter that reaches a sink inside a function.
@@ -104,6 +106,8 @@ pub(crate) struct FileCx<'a> {
     external: Option<&'a ExternalSummaries>,
     origins: Vec<Origin>,
     traces: Vec<TraceNode>,
+    /// Places in other modules that flows pass through (see [`TraceNode::elsewhere`]).
+    elsewhere: Vec<Elsewhere>,
     functions: FxHashMap<TextSize, FuncInfo<'a>>,
     methods: FxHashMap<(ScopeId, String), TextSize>,
     classes: FxHashMap<String, ScopeId>,
@@ -113,7 +117,7 @@ pub(crate) struct FileCx<'a> {
     pub findings: Vec<RawFinding>,
     pub facts: TaintFacts,
     /// Summaries of top-level functions by qualname (for other modules).
-    pub exported: Vec<(String, Rc<Summary>)>,
+    pub exported: Vec<(String, TextSize, Rc<Summary>)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -135,6 +139,7 @@ pub(crate) fn analyse_module<'a>(
         external,
         origins: Vec::new(),
         traces: Vec::new(),
+        elsewhere: Vec::new(),
         functions: FxHashMap::default(),
         methods: FxHashMap::default(),
         classes: FxHashMap::default(),
@@ -158,7 +163,13 @@ pub(crate) fn analyse_module<'a>(
     // Pass 2: report on the module body and every function.
     let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
     interp.exec_block(body);
-    let mut defs: Vec<TextSize> = cx.functions.keys().copied().collect();
+    // Reporting every function is the analysis proper; a summary-only run (for other modules)
+    // needs just the exported summaries below, computed on demand.
+    let mut defs: Vec<TextSize> = if export {
+        Vec::new()
+    } else {
+        cx.functions.keys().copied().collect()
+    };
     defs.sort();
     for def in defs {
         let scope = cx.functions[&def].scope;
@@ -181,7 +192,7 @@ pub(crate) fn analyse_module<'a>(
         defs.sort();
         for (def, qualname) in defs {
             if let Some(summary) = summary_of(&mut cx, def) {
-                cx.exported.push((qualname, summary));
+                cx.exported.push((qualname, def, summary));
             }
         }
     }
@@ -573,6 +584,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             range,
             note,
             depth: 0,
+            elsewhere: None,
         });
         Value {
             taint: vec![(origin, trace)],
@@ -586,13 +598,40 @@ impl<'a, 'c> Interp<'a, 'c> {
 
     /// Extend each label's provenance with a step.
     fn step(&mut self, value: &Value, range: TextRange, note: impl Fn() -> String) -> Value {
+        self.step_to(value, range, note, None)
+    }
+
+    /// Extend each label's provenance with a step inside another module's function (at the
+    /// local `range` of the call that applied its summary).
+    fn step_elsewhere(
+        &mut self,
+        value: &Value,
+        range: TextRange,
+        note: impl Fn() -> String,
+        place: Elsewhere,
+    ) -> Value {
+        if value.taint.is_empty() || self.mode == Mode::Quiet {
+            return value.clone();
+        }
+        let index = self.cx.elsewhere.len() as u32;
+        self.cx.elsewhere.push(place);
+        self.step_to(value, range, note, Some(index))
+    }
+
+    fn step_to(
+        &mut self,
+        value: &Value,
+        range: TextRange,
+        note: impl Fn() -> String,
+        elsewhere: Option<u32>,
+    ) -> Value {
         if value.taint.is_empty() || self.mode == Mode::Quiet {
             return value.clone();
         }
         let mut out = value.clone();
         for label in &mut out.taint {
             let parent = &self.cx.traces[label.1 as usize];
-            if parent.depth >= MAX_TRACE_DEPTH || parent.range == range {
+            if parent.depth >= MAX_TRACE_DEPTH || (parent.range == range && elsewhere.is_none()) {
                 continue;
             }
             let depth = parent.depth + 1;
@@ -602,18 +641,26 @@ impl<'a, 'c> Interp<'a, 'c> {
                 range,
                 note: note(),
                 depth,
+                elsewhere,
             });
             label.1 = id;
         }
         out
     }
 
-    fn trace_steps(&self, trace: u32) -> Vec<(TextRange, String)> {
+    fn trace_steps(&self, trace: u32) -> Vec<RawStep> {
         let mut steps = Vec::new();
         let mut at = trace;
         while at != NO_PARENT {
             let node = &self.cx.traces[at as usize];
-            steps.push((node.range, node.note.clone()));
+            steps.push(RawStep {
+                range: node.range,
+                note: node.note.clone(),
+                elsewhere: node
+                    .elsewhere
+                    .and_then(|index| self.cx.elsewhere.get(index as usize))
+                    .map(|place| Box::new(place.clone())),
+            });
             at = node.parent;
         }
         steps.reverse();
@@ -2184,6 +2231,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             })
         };
         let mut result = Value::default();
+        let mut through = Vec::new();
         for (param, cwes) in &summary.param_to_return {
             if let Some(arg) = arg_for(*param) {
                 let mut value = arg.taint_only();
@@ -2191,24 +2239,51 @@ impl<'a, 'c> Interp<'a, 'c> {
                     cwes.iter()
                         .fold(value.sanitized.0, |bits, cwe| bits | CweSet::bit(*cwe)),
                 );
-                result.absorb(&value);
+                through.push(value);
             }
+        }
+        for value in through {
+            let value = self.step_elsewhere(
+                &value,
+                call.range(),
+                || format!("through `{name}()`"),
+                Elsewhere {
+                    path: summary.path.clone(),
+                    line: summary.lines.0,
+                    function_lines: summary.lines,
+                },
+            );
+            result.absorb(&value);
         }
         if let Some((desc, confidence)) = &summary.returns_source {
             let source = self.source_value(desc, call.range(), *confidence);
             result.absorb(&source);
         }
-        let mut hits = Vec::new();
+        let mut reached = Vec::new();
         for sink in &summary.param_sinks {
             if let Some(arg) = arg_for(sink.param) {
-                hits.push(SinkHit {
-                    rule: Rule::from_code(&sink.rule),
-                    cwe: sink.cwe,
-                    what: sink.what.clone(),
-                    callee: format!("{name}() -> {}", sink.callee),
-                    values: vec![arg.clone()],
-                });
+                reached.push((sink, arg.clone()));
             }
+        }
+        let mut hits = Vec::new();
+        for (sink, arg) in reached {
+            let arg = self.step_elsewhere(
+                &arg,
+                call.range(),
+                || format!("inside `{name}()`: reaches `{}`", sink.callee),
+                Elsewhere {
+                    path: summary.path.clone(),
+                    line: sink.line,
+                    function_lines: summary.lines,
+                },
+            );
+            hits.push(SinkHit {
+                rule: Rule::from_code(&sink.rule),
+                cwe: sink.cwe,
+                what: sink.what.clone(),
+                callee: format!("{name}() -> {}", sink.callee),
+                values: vec![arg],
+            });
         }
         for hit in hits {
             self.report_hit(hit, call.range());
@@ -2459,15 +2534,17 @@ impl<'a, 'c> Interp<'a, 'c> {
         let origin = self.cx.origins[label.0 as usize].clone();
         let mut flow = self.trace_steps(label.1);
         if sink.sink_range != at {
-            flow.push((
-                at,
-                format!("passed to a call that reaches `{}`", sink.callee),
-            ));
+            flow.push(RawStep {
+                range: at,
+                note: format!("passed to a call that reaches `{}`", sink.callee),
+                elsewhere: None,
+            });
         }
-        flow.push((
-            sink.sink_range,
-            format!("reaches `{}` ({})", sink.callee, sink.what),
-        ));
+        flow.push(RawStep {
+            range: sink.sink_range,
+            note: format!("reaches `{}` ({})", sink.callee, sink.what),
+            elsewhere: None,
+        });
         let source_line = self.cx.lines.line_of(origin.range.start());
         let identity: String = self
             .cx
@@ -2813,7 +2890,12 @@ fn fold_method(method: &str, receiver: Option<&Const>, args: &[Value]) -> Option
 }
 
 /// Convert an intra-file summary into one usable from other modules.
-pub(crate) fn export_summary(cx: &FileCx, summary: &Summary) -> super::ExternalSummary {
+pub(crate) fn export_summary(
+    cx: &FileCx,
+    path: &str,
+    def: TextSize,
+    summary: &Summary,
+) -> super::ExternalSummary {
     let cwes_of = |set: CweSet| -> Vec<u16> {
         super::models::KNOWN_CWES
             .iter()
@@ -2825,8 +2907,24 @@ pub(crate) fn export_summary(cx: &FileCx, summary: &Summary) -> super::ExternalS
         let origin = &cx.origins[label.0 as usize];
         (origin.desc.clone(), origin.confidence)
     });
+    let (params, lines) = match cx.functions.get(&def) {
+        Some(info) => (
+            info.def
+                .parameters
+                .iter_non_variadic_params()
+                .map(|p| p.name().to_string())
+                .collect(),
+            (
+                cx.lines.line_of(info.def.range.start()),
+                cx.lines.line_of(info.def.range.end()),
+            ),
+        ),
+        None => (Vec::new(), (0, 0)),
+    };
     super::ExternalSummary {
-        params: Vec::new(),
+        path: path.to_string(),
+        lines,
+        params,
         param_to_return: summary
             .param_to_return
             .iter()
@@ -2844,6 +2942,7 @@ pub(crate) fn export_summary(cx: &FileCx, summary: &Summary) -> super::ExternalS
                     cwe: sink.cwe,
                     what: sink.what.clone(),
                     callee: sink.callee.clone(),
+                    line: cx.lines.line_of(sink.sink_range.start()),
                 })
             })
             .collect(),

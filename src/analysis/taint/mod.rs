@@ -122,6 +122,10 @@ impl TaintFacts {
 /// A function summary usable from other modules (no source ranges).
 #[derive(Debug, Clone, Default)]
 pub struct ExternalSummary {
+    /// The file defining the function (scan-root-relative), and the function's first and last
+    /// line: flows through the function point there.
+    pub path: String,
+    pub lines: (u32, u32),
     /// Parameter names in order (to map keyword arguments).
     pub params: Vec<String>,
     /// (parameter index, CWEs sanitized on the way) for parameters reaching the return value.
@@ -140,6 +144,37 @@ pub struct ExternalSink {
     pub cwe: u16,
     pub what: String,
     pub callee: String,
+    /// 1-based line of the sink call inside the function.
+    pub line: u32,
+}
+
+impl ExternalSummary {
+    /// Whether two summaries (e.g. of a function's base and head versions) mean the same for
+    /// callers, ignoring where the function sits.
+    pub fn same_behaviour(&self, other: &ExternalSummary) -> bool {
+        let sinks = |summary: &ExternalSummary| -> Vec<(usize, String, u16, String, String)> {
+            let mut sinks: Vec<_> = summary
+                .param_sinks
+                .iter()
+                .map(|s| {
+                    (
+                        s.param,
+                        s.rule.clone(),
+                        s.cwe,
+                        s.what.clone(),
+                        s.callee.clone(),
+                    )
+                })
+                .collect();
+            sinks.sort();
+            sinks.dedup();
+            sinks
+        };
+        self.params == other.params
+            && self.param_to_return == other.param_to_return
+            && self.returns_source == other.returns_source
+            && sinks(self) == sinks(other)
+    }
 }
 
 /// Summaries of other project modules' functions, keyed by qualified name (`pkg.mod.func`,
@@ -209,8 +244,8 @@ pub fn summarize_module(
     let cx = engine::analyse_module(body, semantic, lines, path, models, &enabled, None, true);
     cx.exported
         .iter()
-        .map(|(qualname, summary)| {
-            let external = engine::export_summary(&cx, summary);
+        .map(|(qualname, def, summary)| {
+            let external = engine::export_summary(&cx, path, *def, summary);
             (format!("{module_name}.{qualname}"), external)
         })
         .collect()

@@ -40,7 +40,7 @@ fn facts_answer_constant_sanitized_and_tainted() {
     assert!(result.findings[0].flow.len() >= 2);
     assert!(
         result.findings[0].flow[0]
-            .1
+            .note
             .starts_with("source: flask.request.args")
     );
 }

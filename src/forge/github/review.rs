@@ -413,7 +413,7 @@ async fn review(
             path: planned.path.clone(),
             line: planned.line,
             side: "RIGHT",
-            body: comment_body(finding, planned.line),
+            body: comment_body(finding, &planned.path, planned.line),
         });
         draft_rules.push(finding.rule.meta().code);
     }

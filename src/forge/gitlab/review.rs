@@ -218,7 +218,7 @@ async fn run(
             else {
                 continue;
             };
-            let body = comment_body(finding, planned.line);
+            let body = comment_body(finding, &planned.path, planned.line);
             let position = text_position(&refs, file, planned.line);
             post_discussion(
                 client,
