@@ -24,6 +24,7 @@ const wanted = [
   ["get", "/repos/{owner}/{repo}/compare/{basehead}"],
   ["get", "/repos/{owner}/{repo}/contents/{path}"],
   ["get", "/repos/{owner}/{repo}/git/blobs/{file_sha}"],
+  ["get", "/repos/{owner}/{repo}/git/trees/{tree_sha}"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"],
   ["post", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
   ["post", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"],

@@ -232,6 +232,27 @@ fn compare_affected(
     }
 }
 
+/// How near `path` is to the changed files: the most leading directories it shares with one of
+/// them (front doors that cannot read the whole project read the nearest files first).
+pub fn nearness(path: &str, changed: &[&str]) -> usize {
+    let directories = |path: &str| -> Vec<String> {
+        let mut parts: Vec<String> = path.split('/').map(str::to_string).collect();
+        parts.pop();
+        parts
+    };
+    let own = directories(path);
+    changed
+        .iter()
+        .map(|other| {
+            own.iter()
+                .zip(directories(other).iter())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Whether `text` mentions any of `names` as a whole identifier.
 fn mentions_any(text: &str, names: &FxHashSet<String>) -> bool {
     let is_ident = |c: char| c == '_' || c.is_alphanumeric();
@@ -414,6 +435,15 @@ mod tests {
         let delta = compute_in_project(&analyzer, &helper_change(head), &project);
         assert!(delta.new.is_empty(), "{:?}", delta.new);
         assert_eq!(delta.affected_files_analysed, 0);
+    }
+
+    #[test]
+    fn nearness_counts_shared_leading_directories() {
+        let changed = ["app/api/views.py", "lib/x.py"];
+        assert_eq!(nearness("app/api/models.py", &changed), 2);
+        assert_eq!(nearness("app/core.py", &changed), 1);
+        assert_eq!(nearness("setup.py", &changed), 0);
+        assert_eq!(nearness("lib/y.py", &changed), 1);
     }
 
     #[test]

@@ -769,3 +769,110 @@ async fn enterprise_base_paths_are_kept_on_every_page() {
     assert_eq!(fake.count("POST", "/reviews"), 0);
     fake.assert_clean();
 }
+
+/// A pull request that only changes a helper module: the helper stops quoting its argument,
+/// which makes an *unchanged* view vulnerable. The finding is reported for the view and the
+/// comment goes on the helper's changed line (the only place GitHub accepts it).
+fn helper_pull_request(fake: &FakeGitHub) -> String {
+    const HELPERS: &str = "import shlex\n\n\ndef clean(name):\n    return shlex.quote(name)\n";
+    const VIEWS: &str = "import os\n\nfrom flask import Flask, request\n\nfrom .helpers import clean\n\napp = Flask(__name__)\n\n\n@app.route(\"/r\")\ndef r():\n    os.system(\"report \" + clean(request.args[\"name\"]))\n    return \"ok\"\n";
+    let base = fake.commit(
+        REPO,
+        None,
+        &[
+            ("app/__init__.py", Some("")),
+            ("app/helpers.py", Some(HELPERS)),
+            ("app/views.py", Some(VIEWS)),
+            ("README.md", Some("# webapp\n")),
+        ],
+    );
+    let head = fake.commit(
+        REPO,
+        Some(&base),
+        &[(
+            "app/helpers.py",
+            Some("import shlex\n\n\ndef clean(name):\n    return name\n"),
+        )],
+    );
+    fake.open_pull_request(REPO, PR, &base, &head);
+    head
+}
+
+#[tokio::test]
+async fn a_helper_change_that_makes_an_unchanged_caller_vulnerable_is_commented_on_the_helper() {
+    let fake = FakeGitHub::start().await;
+    let head = helper_pull_request(&fake);
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+
+    let new: Vec<(&str, &str, u32)> = outcome
+        .new_findings
+        .iter()
+        .map(|f| (f.rule.code(), f.path.as_str(), f.span.start.line))
+        .collect();
+    assert_eq!(new, vec![("SG002", "app/views.py", 12)]);
+    let comments = fake.comments(REPO);
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert_eq!(
+        (comments[0].path.as_str(), comments[0].line),
+        ("app/helpers.py", 5)
+    );
+    assert!(
+        comments[0]
+            .body
+            .contains("unchanged code at line 12 of `app/views.py`"),
+        "{}",
+        comments[0].body
+    );
+    // The check run annotates the vulnerable line itself.
+    let runs = fake.check_runs(REPO);
+    assert_eq!(runs[0].conclusion.as_deref(), Some("failure"));
+    let annotated: Vec<(&str, u64)> = runs[0]
+        .annotations
+        .iter()
+        .map(|a| {
+            (
+                a["path"].as_str().unwrap(),
+                a["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(annotated, vec![("app/views.py", 12)]);
+    // The unchanged files were listed once and read by blob.
+    assert_eq!(fake.count("GET", "/git/trees/"), 1);
+    fake.assert_clean();
+}
+
+/// When the repository cannot be listed, the review of the changed files still goes through
+/// and says that effects on unchanged files were not followed.
+#[tokio::test]
+async fn a_failed_repository_listing_degrades_to_the_changed_files_with_a_note() {
+    let fake = FakeGitHub::start().await;
+    let head = helper_pull_request(&fake);
+    fake.inject(Fault::once("GET", "/git/trees/", 404));
+    let client = app_client(&fake);
+    let outcome = review(&client, &head, &ReviewOptions::default())
+        .await
+        .unwrap();
+    assert!(outcome.new_findings.is_empty());
+    assert!(
+        outcome
+            .skipped
+            .iter()
+            .any(|note| note.contains("Effects on unchanged files were not followed")),
+        "{:?}",
+        outcome.skipped
+    );
+    let run = fake.check_runs(REPO).pop().unwrap();
+    assert_eq!(run.status, "completed");
+    assert!(
+        run.summary
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Effects on unchanged files were not followed"),
+        "{:?}",
+        run.summary
+    );
+}

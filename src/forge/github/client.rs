@@ -37,6 +37,7 @@ use serde_json::{Value, json};
 use super::types::{
     CheckRunId, CheckRunUpdate, CommitSha, NewCheckRun, NewReview, NewReviewComment, NewStatus,
     PullNumber, PullRequest, PullRequestFile, RepoName, Review, ReviewComment, ReviewThread,
+    TreeEntry,
 };
 
 /// GitHub's JSON media type.
@@ -780,6 +781,32 @@ impl GitHubClient {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// Every file of the tree of `commit` (`GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`)
+    /// and whether GitHub truncated the listing (it stops at 100,000 entries / 7 MB).
+    pub async fn tree(
+        &self,
+        repo: &RepoName,
+        commit: &str,
+    ) -> Result<(Vec<TreeEntry>, bool), GitHubError> {
+        #[derive(Deserialize)]
+        struct Tree {
+            tree: Vec<TreeEntry>,
+            truncated: bool,
+        }
+        let tree: Tree = self
+            .json(Self::get(format!(
+                "/repos/{repo}/git/trees/{}?recursive=1",
+                encode_component(commit)
+            )))
+            .await?;
+        let files = tree
+            .tree
+            .into_iter()
+            .filter(|entry| entry.kind == "blob")
+            .collect();
+        Ok((files, tree.truncated))
     }
 
     /// `GET /repos/{o}/{r}/git/blobs/{sha}` (any size up to 100 MB), decoded.

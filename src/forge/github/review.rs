@@ -21,16 +21,18 @@ use super::client::{GitHubClient, GitHubError, MAX_PULL_REQUEST_FILES};
 use super::types::{
     Annotation, AnnotationLevel, CheckRunId, CheckRunOutput, CheckRunUpdate, CheckStatus,
     CommitSha, Conclusion, DraftComment, NewCheckRun, NewReview, NewReviewComment, NewStatus,
-    PullNumber, PullRequestFile, RepoName,
+    PullNumber, PullRequestFile, RepoName, TreeEntry,
 };
+use crate::analysis::decode::decode_source;
 use crate::config::Config;
-use crate::delta;
+use crate::delta::{self, ProjectFile};
 use crate::diff::{ChangeSet, ChangedFile, ForgeFileEntry};
 use crate::finding::{DiagnosticKind, Finding, Fingerprint, Severity};
 use crate::forge::plan::parse_marker;
 use crate::forge::plan::{ExistingComment, plan_review};
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
 use crate::report::{ReportOptions, ScanReport, sarif};
+use crate::scan;
 
 /// GitHub's limit for `output.summary` and `output.text` is 65,535 characters.
 const OUTPUT_LIMIT: usize = 65_000;
@@ -328,14 +330,35 @@ async fn review(
         }
     }
 
+    // The project's other Python files, for taint flows across modules and for the
+    // unchanged files the change can make vulnerable.
+    let project = if config.analyzer().runs_taint() {
+        project_files(
+            client,
+            repo,
+            head_sha,
+            &changes,
+            &config,
+            max_bytes,
+            &mut outcome.skipped,
+        )
+        .await
+    } else {
+        Vec::new()
+    };
+
     // Analyse (CPU-bound: off the async threads).
     let analysis_config = config.clone();
     let (result, changes) = tokio::task::spawn_blocking(move || {
         let analyzer = analysis_config.analyzer();
-        (delta::compute(&analyzer, &changes), changes)
+        (
+            delta::compute_in_project(&analyzer, &changes, &project),
+            changes,
+        )
     })
     .await
     .map_err(|e| ReviewError::Analysis(e.to_string()))?;
+    outcome.skipped.extend(result.notes.iter().cloned());
     outcome.fixed = result.fixed.len();
     outcome.preexisting = result.preexisting;
     outcome.files_analysed = result.files_analysed;
@@ -460,6 +483,89 @@ async fn review(
         upload_sarif(client, repo, head_sha, git_ref, &changes, &mut outcome).await;
     }
     Ok(outcome)
+}
+
+/// Unchanged Python files of the head commit read for cross-file effects, at most (the ones
+/// nearest to the changed files first).
+const MAX_PROJECT_FILES: usize = 300;
+
+/// The head commit's other Python files (not excluded, not too large), nearest to the changed
+/// files first and at most [`MAX_PROJECT_FILES`]. A GitHub error here does not stop the review:
+/// the files read so far are used and a note says what was left out.
+async fn project_files(
+    client: &GitHubClient,
+    repo: &RepoName,
+    head_sha: &CommitSha,
+    changes: &ChangeSet,
+    config: &Config,
+    max_bytes: usize,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectFile> {
+    let (entries, truncated) = match client.tree(repo, head_sha.as_str()).await {
+        Ok(listing) => listing,
+        Err(error) => {
+            notes.push(format!(
+                "Effects on unchanged files were not followed: listing the repository failed ({error})."
+            ));
+            return Vec::new();
+        }
+    };
+    if truncated {
+        notes.push(
+            "GitHub truncated the repository listing: effects on unchanged files were followed in the listed part only."
+                .to_string(),
+        );
+    }
+    let changed: Vec<&str> = changes.files.iter().map(|file| file.path()).collect();
+    let mut candidates: Vec<TreeEntry> = entries
+        .into_iter()
+        .filter(|entry| is_python(&entry.path))
+        .filter(|entry| !changed.contains(&entry.path.as_str()))
+        .filter(|entry| !scan::in_always_excluded_dir(&entry.path))
+        .filter(|entry| !config.is_excluded(&entry.path))
+        .filter(|entry| entry.size.is_none_or(|size| size <= max_bytes as u64))
+        .collect();
+    candidates.sort_by_cached_key(|entry| {
+        (
+            std::cmp::Reverse(delta::nearness(&entry.path, &changed)),
+            entry.path.clone(),
+        )
+    });
+    if candidates.len() > MAX_PROJECT_FILES {
+        notes.push(format!(
+            "Effects on unchanged files were followed through the {MAX_PROJECT_FILES} Python files nearest to the change ({} in the repository).",
+            candidates.len()
+        ));
+        candidates.truncate(MAX_PROJECT_FILES);
+    }
+    let mut files = Vec::with_capacity(candidates.len());
+    for chunk in candidates.chunks(FETCH_CONCURRENCY) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for entry in chunk.iter().cloned() {
+            let client = client.clone();
+            let repo = repo.clone();
+            tasks.spawn(async move {
+                let bytes = client.blob(&repo, &entry.sha).await;
+                (entry.path, bytes)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((path, Ok(bytes))) => files.push(ProjectFile {
+                    path,
+                    text: decode_source(&bytes).text,
+                }),
+                Ok((path, Err(error))) => {
+                    notes.push(format!(
+                        "Effects on unchanged files were followed without `{path}`: reading it failed ({error})."
+                    ));
+                }
+                Err(error) => notes.push(format!("Reading an unchanged file failed: {error}.")),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 fn is_python(path: &str) -> bool {

@@ -327,3 +327,15 @@ mod tests {
         assert_eq!(CommitSha::new("0123456789").short(), "0123456");
     }
 }
+
+/// One entry of a recursive git tree listing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TreeEntry {
+    pub path: String,
+    /// `blob`, `tree` or `commit` (a submodule).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sha: String,
+    #[serde(default)]
+    pub size: Option<u64>,
+}

@@ -946,6 +946,36 @@ fn dispatch(
             out["name"] = json!(path.rsplit('/').next());
             json_response(status, out)
         }
+        "git/get-tree" => {
+            // A commit sha names its tree; only the recursive listing is modelled.
+            let Some(commit) = repo.commits.get(&params["tree_sha"]) else {
+                return error(StatusCode::NOT_FOUND, "Not Found");
+            };
+            if query.get("recursive").is_none() {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "the fake only lists trees recursively",
+                );
+            }
+            let sample = out["tree"][0].clone();
+            let entries: Vec<Value> = commit
+                .tree
+                .iter()
+                .map(|(path, text)| {
+                    let mut entry = sample.clone();
+                    entry["path"] = json!(path);
+                    entry["mode"] = json!("100644");
+                    entry["type"] = json!("blob");
+                    entry["sha"] = json!(blob_sha(text));
+                    entry["size"] = json!(text.len());
+                    entry
+                })
+                .collect();
+            out["sha"] = json!(params["tree_sha"]);
+            out["tree"] = Value::Array(entries);
+            out["truncated"] = json!(false);
+            json_response(status, out)
+        }
         "git/get-blob" => {
             let Some(text) = blobs.get(&params["file_sha"]) else {
                 return error(StatusCode::NOT_FOUND, "Not Found");
