@@ -401,3 +401,62 @@ async fn the_fake_refuses_positions_gitlab_refuses() {
     })
     .await;
 }
+
+/// A merge request that only changes a helper: the helper stops quoting, which makes an
+/// unchanged view vulnerable. The finding is for the view; the discussion sits on the
+/// helper's changed line.
+#[tokio::test]
+async fn a_helper_change_that_makes_an_unchanged_caller_vulnerable_is_discussed_on_the_helper() {
+    within(async {
+        const HELPERS: &str = "import shlex\n\n\ndef clean(name):\n    return shlex.quote(name)\n";
+        const VIEWS: &str = "import os\n\nfrom flask import Flask, request\n\nfrom .helpers import clean\n\napp = Flask(__name__)\n\n\n@app.route(\"/r\")\ndef r():\n    os.system(\"report \" + clean(request.args[\"name\"]))\n    return \"ok\"\n";
+        let fake = FakeGitlab::start().await;
+        fake.state().page_size = 1;
+        fake.set_mr(
+            9,
+            "base0009",
+            "head0009",
+            &[(
+                "app/helpers.py",
+                Some(HELPERS),
+                Some("import shlex\n\n\ndef clean(name):\n    return name\n"),
+            )],
+            &[],
+        );
+        for sha in ["base0009", "head0009"] {
+            fake.put_file(sha, "app/__init__.py", "");
+            fake.put_file(sha, "app/views.py", VIEWS);
+        }
+        let client = client(&fake.url);
+        let outcome = review_merge_request(&client, &project(), 9, &ReviewOptions::default())
+            .await
+            .unwrap();
+        assert_clean(&fake);
+        let found: Vec<(&str, &str, u32)> = outcome
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.rule.code(), f.path.as_str(), f.span.start.line))
+            .collect();
+        assert_eq!(found, vec![("SG002", "app/views.py", 12)]);
+        assert_eq!(outcome.created, 1);
+        let state = fake.state();
+        let discussion = state.mrs[&9]
+            .discussions
+            .iter()
+            .find(|d| d.position.is_some())
+            .expect("a line discussion");
+        let position = discussion.position.as_ref().unwrap();
+        assert_eq!(position["new_path"], "app/helpers.py");
+        assert_eq!(position["new_line"], 5);
+        assert!(
+            discussion.notes[0]
+                .body
+                .contains("unchanged code at line 12 of `app/views.py`"),
+            "{}",
+            discussion.notes[0].body
+        );
+        assert_eq!(state.statuses_of("head0009").last().unwrap(), "failed");
+    })
+    .await;
+}

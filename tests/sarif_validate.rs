@@ -14,6 +14,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use snakeguard::analysis::analyse_text;
+use snakeguard::config::Config;
+use snakeguard::delta::{ProjectFile, compute_in_project};
+use snakeguard::diff::{ChangeSet, ChangedFile, FileStatus};
 use snakeguard::report::{Format, ReportOptions, ScanReport, write_report};
 use snakeguard::rules::Rule;
 
@@ -44,6 +47,35 @@ fn report() -> ScanReport {
         report.files_scanned += 1;
         report.sources.insert(path.to_string(), source.to_string());
     }
+    // A flow through a function of another module (a helper that stopped quoting): one of its
+    // threadFlowLocations points into the other file.
+    let helpers = |body: &str| format!("import shlex\n\n\ndef clean(name):\n    return {body}\n");
+    let changes = ChangeSet {
+        files: vec![ChangedFile::from_parts(
+            FileStatus::Modified,
+            Some("src/helpers.py".into()),
+            Some("src/helpers.py".into()),
+            None,
+            Some(helpers("shlex.quote(name)")),
+            Some(helpers("name")),
+        )],
+    };
+    let views = "import os\nfrom flask import request\nfrom .helpers import clean\n\n\ndef r():\n    os.system(\"x \" + clean(request.args[\"n\"]))\n";
+    let project = [ProjectFile {
+        path: "src/views.py".into(),
+        text: views.into(),
+    }];
+    let analyzer = Config::default_for(Path::new(".")).analyzer();
+    let delta = compute_in_project(&analyzer, &changes, &project);
+    assert!(
+        delta
+            .new
+            .iter()
+            .any(|f| f.flow.iter().any(|step| step.path.is_some())),
+        "a flow through another module: {:#?}",
+        delta.new
+    );
+    report.findings.extend(delta.new);
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -204,6 +236,18 @@ fn sarif_passes_the_reference_validator() {
         results.iter().any(|r| r.get("fixes").is_some()),
         "a fix was validated"
     );
+    let steps_elsewhere = results.iter().any(|r| {
+        r["codeFlows"][0]["threadFlows"][0]["locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|l| {
+                l["location"]["physicalLocation"]["artifactLocation"]["uri"] == "src/helpers.py"
+                    && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        == "src/views.py"
+            })
+    });
+    assert!(steps_elsewhere, "a flow step in another file was validated");
     assert!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()

@@ -3,5 +3,6 @@
 pub mod github;
 pub mod gitlab;
 pub mod plan;
+pub mod project;
 pub mod render;
 pub mod secret;

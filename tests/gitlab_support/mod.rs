@@ -422,6 +422,30 @@ fn route(state: &mut FakeState, method: &Method, uri: &Uri, body: &Bytes) -> Res
                 None => error(StatusCode::NOT_FOUND, "404 File Not Found"),
             }
         }
+        ("GET", ["repository", "tree"]) => {
+            let Some(git_ref) = q.get("ref") else {
+                return unexpected(state, "tree without ref");
+            };
+            if q.get("recursive").map(String::as_str) != Some("true") {
+                return unexpected(state, "the fake only lists trees recursively");
+            }
+            let mut paths: Vec<String> = state
+                .files
+                .keys()
+                .filter(|(at, _)| at == git_ref)
+                .map(|(_, path)| path.clone())
+                .collect();
+            paths.sort();
+            let items: Vec<Value> = paths
+                .iter()
+                .map(|path| {
+                    json!({"id": "a1e8f8d745cc87e3a9248358d9352bb7f9a0aeba",
+                           "name": path.rsplit('/').next(), "type": "blob", "path": path,
+                           "mode": "100644"})
+                })
+                .collect();
+            paginate(state, "tree", &q, items)
+        }
         ("POST", ["statuses", sha]) => {
             let state_name = json_body["state"].as_str().unwrap_or("").to_string();
             let name = json_body["name"].as_str().unwrap_or("").to_string();

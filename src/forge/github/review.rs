@@ -11,6 +11,7 @@
 //! Whatever fails after the check run exists, the check run is completed with an explanation:
 //! it is never left `in_progress`. Running twice on the same commit posts nothing new.
 
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,7 +22,7 @@ use super::client::{GitHubClient, GitHubError, MAX_PULL_REQUEST_FILES};
 use super::types::{
     Annotation, AnnotationLevel, CheckRunId, CheckRunOutput, CheckRunUpdate, CheckStatus,
     CommitSha, Conclusion, DraftComment, NewCheckRun, NewReview, NewReviewComment, NewStatus,
-    PullNumber, PullRequestFile, RepoName, TreeEntry,
+    PullNumber, PullRequestFile, RepoName,
 };
 use crate::analysis::decode::decode_source;
 use crate::config::Config;
@@ -30,9 +31,9 @@ use crate::diff::{ChangeSet, ChangedFile, ForgeFileEntry};
 use crate::finding::{DiagnosticKind, Finding, Fingerprint, Severity};
 use crate::forge::plan::parse_marker;
 use crate::forge::plan::{ExistingComment, plan_review};
+use crate::forge::project;
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
 use crate::report::{ReportOptions, ScanReport, sarif};
-use crate::scan;
 
 /// GitHub's limit for `output.summary` and `output.text` is 65,535 characters.
 const OUTPUT_LIMIT: usize = 65_000;
@@ -485,13 +486,9 @@ async fn review(
     Ok(outcome)
 }
 
-/// Unchanged Python files of the head commit read for cross-file effects, at most (the ones
-/// nearest to the changed files first).
-const MAX_PROJECT_FILES: usize = 300;
-
 /// The head commit's other Python files (not excluded, not too large), nearest to the changed
-/// files first and at most [`MAX_PROJECT_FILES`]. A GitHub error here does not stop the review:
-/// the files read so far are used and a note says what was left out.
+/// files first (see [`project::choose`]). A GitHub error here does not stop the review: the
+/// files read so far are used and a note says what was left out.
 async fn project_files(
     client: &GitHubClient,
     repo: &RepoName,
@@ -516,37 +513,26 @@ async fn project_files(
                 .to_string(),
         );
     }
-    let changed: Vec<&str> = changes.files.iter().map(|file| file.path()).collect();
-    let mut candidates: Vec<TreeEntry> = entries
+    let mut blobs: HashMap<String, String> = entries
         .into_iter()
-        .filter(|entry| is_python(&entry.path))
-        .filter(|entry| !changed.contains(&entry.path.as_str()))
-        .filter(|entry| !scan::in_always_excluded_dir(&entry.path))
-        .filter(|entry| !config.is_excluded(&entry.path))
         .filter(|entry| entry.size.is_none_or(|size| size <= max_bytes as u64))
+        .map(|entry| (entry.path, entry.sha))
         .collect();
-    candidates.sort_by_cached_key(|entry| {
-        (
-            std::cmp::Reverse(delta::nearness(&entry.path, &changed)),
-            entry.path.clone(),
-        )
-    });
-    if candidates.len() > MAX_PROJECT_FILES {
-        notes.push(format!(
-            "Effects on unchanged files were followed through the {MAX_PROJECT_FILES} Python files nearest to the change ({} in the repository).",
-            candidates.len()
-        ));
-        candidates.truncate(MAX_PROJECT_FILES);
-    }
+    let (paths, note) = project::choose(blobs.keys().cloned().collect::<Vec<_>>(), changes, config);
+    notes.extend(note);
+    let candidates: Vec<(String, String)> = paths
+        .into_iter()
+        .filter_map(|path| blobs.remove(&path).map(|sha| (path, sha)))
+        .collect();
     let mut files = Vec::with_capacity(candidates.len());
     for chunk in candidates.chunks(FETCH_CONCURRENCY) {
         let mut tasks = tokio::task::JoinSet::new();
-        for entry in chunk.iter().cloned() {
+        for (path, sha) in chunk.iter().cloned() {
             let client = client.clone();
             let repo = repo.clone();
             tasks.spawn(async move {
-                let bytes = client.blob(&repo, &entry.sha).await;
-                (entry.path, bytes)
+                let bytes = client.blob(&repo, &sha).await;
+                (path, bytes)
             });
         }
         while let Some(joined) = tasks.join_next().await {

@@ -16,7 +16,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::types::{CommitStatus, Discussion, MergeRequest, MergeRequestDiff, Note, TextPosition};
+use super::types::{
+    CommitStatus, Discussion, MergeRequest, MergeRequestDiff, Note, TextPosition, TreeItem,
+};
 
 pub use crate::forge::secret::Secret;
 
@@ -389,6 +391,25 @@ impl GitlabClient {
             Err(error) if error.status() == Some(404) => Ok(None),
             Err(error) => Err(error),
         }
+    }
+
+    /// Every file of the repository at `git_ref`
+    /// (`GET /projects/:id/repository/tree?recursive=true`, every page).
+    pub async fn repository_files(
+        &self,
+        project: &ProjectId,
+        git_ref: &str,
+    ) -> Result<Vec<TreeItem>, GitlabError> {
+        let items: Vec<TreeItem> = self
+            .paginated(
+                &format!("/projects/{}/repository/tree", project.encoded()),
+                &[("ref", git_ref.to_string()), ("recursive", "true".into())],
+            )
+            .await?;
+        Ok(items
+            .into_iter()
+            .filter(|item| item.kind == "blob")
+            .collect())
     }
 
     /// `GET /projects/:id/merge_requests/:iid/discussions`, every page.

@@ -10,11 +10,13 @@
 use std::path::Path;
 use std::time::SystemTime;
 
+use crate::analysis::decode::decode_source;
 use crate::config::{Config, ConfigError};
-use crate::delta;
+use crate::delta::{self, ProjectFile};
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Finding, Fingerprint, Severity};
 use crate::forge::plan::{ExistingComment, parse_marker, plan_review};
+use crate::forge::project;
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
 use crate::report::ScanReport;
 
@@ -97,6 +99,8 @@ pub enum ReviewError {
     Config(#[from] ConfigError),
     #[error("merge request !{0} has no diff yet (diff_refs is empty); try again later")]
     DiffNotReady(u64),
+    #[error("the analysis stopped unexpectedly: {0}")]
+    Analysis(String),
 }
 
 impl ReviewError {
@@ -106,6 +110,7 @@ impl ReviewError {
             ReviewError::Gitlab(error) => error.is_transient(),
             ReviewError::Config(_) => false,
             ReviewError::DiffNotReady(_) => true,
+            ReviewError::Analysis(_) => false,
         }
     }
 }
@@ -168,9 +173,34 @@ async fn run(
     if let Some(fail_on) = options.fail_on {
         config.fail_on = fail_on;
     }
-    let (changes, skipped) = change_set(client, project, iid, &refs, &config, options).await?;
-    let analyzer = config.analyzer();
-    let delta = delta::compute(&analyzer, &changes);
+    let (changes, mut skipped) = change_set(client, project, iid, &refs, &config, options).await?;
+    // The project's other Python files, for taint flows across modules and for the unchanged
+    // files the change can make vulnerable.
+    let project_files = if config.analyzer().runs_taint() {
+        project_files(
+            client,
+            project,
+            &refs.head_sha,
+            &changes,
+            &config,
+            &mut skipped,
+        )
+        .await
+    } else {
+        Vec::new()
+    };
+    // CPU-bound: off the async threads.
+    let analysis_config = config.clone();
+    let (delta, changes) = tokio::task::spawn_blocking(move || {
+        let analyzer = analysis_config.analyzer();
+        (
+            delta::compute_in_project(&analyzer, &changes, &project_files),
+            changes,
+        )
+    })
+    .await
+    .map_err(|error| ReviewError::Analysis(error.to_string()))?;
+    skipped.extend(delta.notes.iter().cloned());
     let new: Vec<Finding> = delta
         .new
         .into_iter()
@@ -419,6 +449,61 @@ async fn change_set(
         ));
     }
     Ok((changes, skipped))
+}
+
+/// Files read at the same time.
+const FETCH_CONCURRENCY: usize = 8;
+
+/// The head commit's other Python files (not excluded), nearest to the changed files first
+/// (see [`project::choose`]). A GitLab error here does not stop the review: the files read so
+/// far are used and a note says what was left out.
+async fn project_files(
+    client: &GitlabClient,
+    project: &ProjectId,
+    head_sha: &str,
+    changes: &ChangeSet,
+    config: &Config,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectFile> {
+    let listing = match client.repository_files(project, head_sha).await {
+        Ok(items) => items,
+        Err(error) => {
+            notes.push(format!(
+                "Effects on unchanged files were not followed: listing the repository failed ({error})."
+            ));
+            return Vec::new();
+        }
+    };
+    let (paths, note) = project::choose(listing.into_iter().map(|item| item.path), changes, config);
+    notes.extend(note);
+    let mut files = Vec::with_capacity(paths.len());
+    for chunk in paths.chunks(FETCH_CONCURRENCY) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for path in chunk.iter().cloned() {
+            let client = client.clone();
+            let project = project.clone();
+            let head_sha = head_sha.to_string();
+            tasks.spawn(async move {
+                let bytes = client.raw_file(&project, &path, &head_sha).await;
+                (path, bytes)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((path, Ok(Some(bytes)))) => files.push(ProjectFile {
+                    path,
+                    text: decode_source(&bytes).text,
+                }),
+                Ok((_, Ok(None))) => {}
+                Ok((path, Err(error))) => notes.push(format!(
+                    "Effects on unchanged files were followed without `{path}`: reading it failed ({error})."
+                )),
+                Err(error) => notes.push(format!("Reading an unchanged file failed: {error}.")),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 fn into_text(bytes: Vec<u8>) -> String {

@@ -141,3 +141,12 @@ pub struct CommitStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
 }
+
+/// One entry of `GET /projects/:id/repository/tree`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TreeItem {
+    pub path: String,
+    /// `blob` or `tree` (or `commit` for a submodule).
+    #[serde(rename = "type")]
+    pub kind: String,
+}
