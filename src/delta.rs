@@ -21,7 +21,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::analysis::taint::ExternalSummaries;
+use crate::analysis::taint::{ExternalSummaries, collect_summaries};
 use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Diagnostic, Finding};
@@ -172,7 +172,7 @@ impl Sides {
             }
         }
         let side = |changed: Vec<(String, _)>| -> ExternalSummaries {
-            unchanged.iter().cloned().chain(changed).collect()
+            collect_summaries(unchanged.iter().cloned().chain(changed))
         };
         Sides {
             base: side(base_changed),

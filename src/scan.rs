@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::taint::ExternalSummaries;
+use crate::analysis::taint::{ExternalSummaries, collect_summaries};
 use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
@@ -147,7 +147,7 @@ pub fn scan_files(
         // Taint summaries of every scanned module first, so a flow through a helper in
         // another project module is followed (`from .helpers import run`).
         let summaries: Option<ExternalSummaries> = analyzer.runs_taint().then(|| {
-            files
+            let summaries: Vec<_> = files
                 .par_iter()
                 .flat_map_iter(|file| {
                     let path = display_path(file).to_string_lossy().replace('\\', "/");
@@ -159,7 +159,8 @@ pub fn scan_files(
                         Err(_) => Vec::new(),
                     }
                 })
-                .collect()
+                .collect();
+            collect_summaries(summaries)
         });
         files
             .par_iter()

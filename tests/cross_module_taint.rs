@@ -105,3 +105,36 @@ fn user_models_from_the_config_file_extend_the_builtin_ones() {
         "{message}"
     );
 }
+
+/// In a `src/` layout code imports `app.helpers`, while the path says `src/app/helpers.py`.
+#[test]
+fn a_src_layout_is_followed_under_the_import_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("src/app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("__init__.py"), "").unwrap();
+    std::fs::write(app.join("helpers.py"), HELPERS).unwrap();
+    std::fs::write(
+        app.join("views.py"),
+        VIEWS.replace("from .helpers import", "from app.helpers import"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "json", "--select", "taint"])
+        .output()
+        .expect("snakeguard runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let found: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![("src/app/views.py".to_string(), 10)]);
+}

@@ -181,6 +181,29 @@ impl ExternalSummary {
 /// `pkg.mod.Class.method`).
 pub type ExternalSummaries = FxHashMap<String, ExternalSummary>;
 
+/// Directories that hold a project's packages without being one (the `src/` layout): code
+/// imports `pkg.mod`, while the path names it `src.pkg.mod`.
+const SOURCE_ROOTS: &[&str] = &["src.", "lib.", "python."];
+
+/// Collect summaries (keyed by path-derived names) so they are found under the names code
+/// imports them by: a summary of `src.pkg.mod.f` is also `pkg.mod.f` unless that name is taken.
+pub fn collect_summaries(
+    summaries: impl IntoIterator<Item = (String, ExternalSummary)>,
+) -> ExternalSummaries {
+    let mut out: ExternalSummaries = summaries.into_iter().collect();
+    let aliases: Vec<(String, ExternalSummary)> = out
+        .iter()
+        .filter_map(|(name, summary)| {
+            let root = SOURCE_ROOTS.iter().find(|root| name.starts_with(*root))?;
+            Some((name[root.len()..].to_string(), summary.clone()))
+        })
+        .collect();
+    for (alias, summary) in aliases {
+        out.entry(alias).or_insert(summary);
+    }
+    out
+}
+
 /// The taint rules enabled in a scan, and the models; built once per scan.
 pub struct TaintConfig {
     pub models: Models,

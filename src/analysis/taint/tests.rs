@@ -173,3 +173,22 @@ fn taint_cost_on_stdlib() {
         "parse: {parse_time:.2?}, taint pass: {taint_time:.2?}, {taint_findings} taint findings"
     );
 }
+
+#[test]
+fn summaries_of_a_src_layout_are_also_found_under_their_import_names() {
+    let summary = |path: &str| super::ExternalSummary {
+        path: path.to_string(),
+        ..super::ExternalSummary::default()
+    };
+    let all = super::collect_summaries([
+        ("src.pkg.mod.f".to_string(), summary("src/pkg/mod.py")),
+        ("pkg.other.g".to_string(), summary("pkg/other.py")),
+        // An existing name is never replaced by an alias.
+        ("lib.x.h".to_string(), summary("lib/x.py")),
+        ("x.h".to_string(), summary("x.py")),
+    ]);
+    assert_eq!(all["pkg.mod.f"].path, "src/pkg/mod.py");
+    assert_eq!(all["src.pkg.mod.f"].path, "src/pkg/mod.py");
+    assert_eq!(all["x.h"].path, "x.py");
+    assert!(!all.contains_key("other.g"));
+}
