@@ -21,8 +21,8 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::analysis::taint::{ExternalSummaries, collect_summaries};
-use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
+use crate::analysis::taint::{ExternalSummaries, ExternalSummary, collect_summaries};
+use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput, module_name_of};
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::Rule;
@@ -124,9 +124,9 @@ fn compute_parallel(analyzer: &Analyzer, changes: &ChangeSet, project: &[Project
 struct Sides {
     base: ExternalSummaries,
     head: ExternalSummaries,
-    /// Last name segments of the functions whose behaviour differs between the sides (what an
-    /// affected file must mention).
-    changed_names: FxHashSet<String>,
+    /// (module, function) last name segments of the functions whose behaviour differs between
+    /// the sides: an affected file mentions both (`from .helpers import clean`).
+    changed_names: FxHashSet<(String, String)>,
 }
 
 impl Sides {
@@ -141,36 +141,64 @@ impl Sides {
             .par_iter()
             .flat_map_iter(|file| summarize(&file.path, &file.text))
             .collect();
-        let changed: Vec<_> = changes.python_files().collect();
-        // The base under its own (old) path: that is the module its importers name.
-        let base_changed: Vec<_> = changed
+        // Each changed file's summaries on both sides; the base under its own (old) path, which
+        // is the module its importers name.
+        let per_file: Vec<(Vec<_>, Vec<_>)> = changes
+            .python_files()
+            .collect::<Vec<_>>()
             .par_iter()
-            .filter(|file| file.status != FileStatus::Added)
-            .filter_map(|file| Some((file.old_path.as_deref()?, file.base_text.as_deref()?)))
-            .flat_map_iter(|(path, text)| summarize(path, text))
+            .map(|file| {
+                let base = match (file.status, &file.old_path, &file.base_text) {
+                    (FileStatus::Added, _, _) => Vec::new(),
+                    (_, Some(path), Some(text)) => summarize(path, text),
+                    _ => Vec::new(),
+                };
+                let head = match (file.status, &file.new_path, &file.head_text) {
+                    (FileStatus::Removed, _, _) => Vec::new(),
+                    (_, Some(path), Some(text)) => summarize(path, text),
+                    _ => Vec::new(),
+                };
+                (base, head)
+            })
             .collect();
-        let head_changed: Vec<_> = changed
-            .par_iter()
-            .filter(|file| file.status != FileStatus::Removed)
-            .filter_map(|file| Some((file.new_path.as_deref()?, file.head_text.as_deref()?)))
-            .flat_map_iter(|(path, text)| summarize(path, text))
-            .collect();
+        // Functions whose behaviour differs, compared by their name inside the file (a renamed
+        // module changes every key, not what its functions do).
         let mut changed_names = FxHashSet::default();
-        {
-            let base: FxHashMap<&str, _> =
-                base_changed.iter().map(|(k, v)| (k.as_str(), v)).collect();
-            let head: FxHashMap<&str, _> =
-                head_changed.iter().map(|(k, v)| (k.as_str(), v)).collect();
-            for name in base.keys().chain(head.keys()) {
-                let same = match (base.get(name), head.get(name)) {
-                    (Some(a), Some(b)) => a.same_behaviour(b),
+        for (base, head) in &per_file {
+            // Function name inside the module -> (index, the module's last name segment).
+            let inner = |summaries: &[(String, ExternalSummary)]| {
+                summaries
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (name, summary))| {
+                        let module = module_name_of(&summary.path).0.unwrap_or_default();
+                        let inner = name
+                            .strip_prefix(&module)
+                            .and_then(|rest| rest.strip_prefix('.'))
+                            .unwrap_or(name);
+                        let module_last = module.rsplit('.').next().unwrap_or_default();
+                        (inner.to_string(), (index, module_last.to_string()))
+                    })
+                    .collect::<FxHashMap<String, (usize, String)>>()
+            };
+            let (base_names, head_names) = (inner(base), inner(head));
+            for name in base_names.keys().chain(head_names.keys()) {
+                let (old, new) = (base_names.get(name), head_names.get(name));
+                let same = match (old, new) {
+                    (Some((a, _)), Some((b, _))) => base[*a].1.same_behaviour(&head[*b].1),
                     _ => false,
                 };
-                if !same && let Some(last) = name.rsplit('.').next() {
-                    changed_names.insert(last.to_string());
+                let function = name.rsplit('.').next().unwrap_or(name);
+                if !same {
+                    for (_, module) in old.into_iter().chain(new) {
+                        changed_names.insert((module.clone(), function.to_string()));
+                    }
                 }
             }
         }
+        let (base_changed, head_changed): (Vec<_>, Vec<_>) = per_file.into_iter().unzip();
+        let base_changed: Vec<_> = base_changed.into_iter().flatten().collect();
+        let head_changed: Vec<_> = head_changed.into_iter().flatten().collect();
         let side = |changed: Vec<(String, _)>| -> ExternalSummaries {
             collect_summaries(unchanged.iter().cloned().chain(changed))
         };
@@ -195,7 +223,7 @@ fn compare_affected(
     }
     let mut affected: Vec<&ProjectFile> = project
         .par_iter()
-        .filter(|file| mentions_any(&file.text, &sides.changed_names))
+        .filter(|file| mentions_any_pair(&file.text, &sides.changed_names))
         .copied()
         .collect();
     affected.sort_by(|a, b| a.path.cmp(&b.path));
@@ -253,11 +281,16 @@ pub fn nearness(path: &str, changed: &[&str]) -> usize {
         .unwrap_or(0)
 }
 
-/// Whether `text` mentions any of `names` as a whole identifier.
-fn mentions_any(text: &str, names: &FxHashSet<String>) -> bool {
+/// Whether `text` mentions, as whole identifiers, both names of any (module, function) pair.
+fn mentions_any_pair(text: &str, pairs: &FxHashSet<(String, String)>) -> bool {
     let is_ident = |c: char| c == '_' || c.is_alphanumeric();
-    text.split(|c: char| !is_ident(c))
-        .any(|word| !word.is_empty() && names.contains(word))
+    let words: FxHashSet<&str> = text
+        .split(|c: char| !is_ident(c))
+        .filter(|word| !word.is_empty())
+        .collect();
+    pairs.iter().any(|(module, function)| {
+        words.contains(module.as_str()) && words.contains(function.as_str())
+    })
 }
 
 /// The comparison of one file's two versions.
@@ -438,6 +471,24 @@ mod tests {
     }
 
     #[test]
+    fn renaming_a_module_changes_no_function_behaviour() {
+        let analyzer = Config::default_for(std::path::Path::new(".")).analyzer();
+        let changes = ChangeSet {
+            files: vec![ChangedFile::from_parts(
+                FileStatus::Renamed,
+                Some("app/helpers.py".into()),
+                Some("app/text_helpers.py".into()),
+                None,
+                Some(HELPERS.into()),
+                Some(HELPERS.into()),
+            )],
+        };
+        let delta = compute_in_project(&analyzer, &changes, &project());
+        assert!(delta.new.is_empty(), "{:?}", delta.new);
+        assert_eq!(delta.affected_files_analysed, 0);
+    }
+
+    #[test]
     fn nearness_counts_shared_leading_directories() {
         let changed = ["app/api/views.py", "lib/x.py"];
         assert_eq!(nearness("app/api/models.py", &changed), 2);
@@ -447,9 +498,16 @@ mod tests {
     }
 
     #[test]
-    fn identifiers_are_matched_whole() {
-        let names: FxHashSet<String> = ["clean".to_string()].into_iter().collect();
-        assert!(mentions_any("x = h.clean(y)", &names));
-        assert!(!mentions_any("x = cleaner(y) + unclean", &names));
+    fn module_and_function_are_matched_as_whole_identifiers() {
+        let pairs: FxHashSet<(String, String)> = [("helpers".to_string(), "clean".to_string())]
+            .into_iter()
+            .collect();
+        assert!(mentions_any_pair("from .helpers import clean", &pairs));
+        assert!(mentions_any_pair(
+            "import app.helpers as h\nh.clean(y)",
+            &pairs
+        ));
+        assert!(!mentions_any_pair("x = h.clean(y)", &pairs));
+        assert!(!mentions_any_pair("from helpers_v2 import cleaner", &pairs));
     }
 }
