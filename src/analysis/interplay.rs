@@ -42,6 +42,18 @@ pub const DATA_SINK_RULES: &[Rule] = &[
     Rule::FlaskSendFilePath,
 ];
 
+/// Whether reconciling a pattern finding of `rule` may consult the taint pass's facts (a
+/// data-sink rule whose argument being constant or sanitized drops it).
+pub fn consults_facts(rule: Rule) -> bool {
+    DATA_SINK_RULES.contains(&rule) && !reads_data_elsewhere(rule)
+}
+
+/// A deserializer's argument is often a file or a file name: a constant one says nothing
+/// about the bytes read, so only the dedup against taint findings applies to them.
+fn reads_data_elsewhere(rule: Rule) -> bool {
+    matches!(rule, Rule::PickleLoads | Rule::Marshal | Rule::YamlLoad)
+}
+
 /// Reconcile pattern findings with the taint pass's findings and facts.
 pub fn reconcile(
     pattern: Vec<RawFinding>,
@@ -75,13 +87,8 @@ pub fn reconcile(
             }
             continue;
         }
-        // A deserializer's argument is often a file or a file name: a constant one says
-        // nothing about the bytes read, so only the dedup above applies to them.
-        let reads_data_elsewhere = matches!(
-            finding.rule,
-            Rule::PickleLoads | Rule::Marshal | Rule::YamlLoad
-        );
-        if let Some(argument) = sink_argument(body, finding.range).filter(|_| !reads_data_elsewhere)
+        if !reads_data_elsewhere(finding.rule)
+            && let Some(argument) = sink_argument(body, finding.range)
             && let Some(fact) = facts.get(argument)
             && (fact.constant || (fact.tainted && fact.sanitized.contains(cwe)))
         {

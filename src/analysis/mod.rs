@@ -171,7 +171,17 @@ impl Analyzer {
         let semantic = SemanticModel::build(parsed.body(), module_name.as_deref(), is_package);
         let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
         let mut raw = checker.run(parsed.body());
-        if let Some(config) = &self.taint {
+        // Skip the taint pass when it cannot report anything and no pattern finding needs its
+        // facts: the reconciliation then sees exactly what the pass would have given.
+        let taint_needed = self.taint.as_ref().is_some_and(|config| {
+            raw.iter()
+                .any(|finding| interplay::consults_facts(finding.rule))
+                || taint::may_have_sources(parsed.body(), &semantic, config, external)
+        });
+        if self.taint.is_some() && !taint_needed {
+            raw = interplay::reconcile(raw, &mut [], &taint::TaintFacts::default(), parsed.body());
+        }
+        if let Some(config) = self.taint.as_ref().filter(|_| taint_needed) {
             let mut taint = taint::analyse(
                 parsed.body(),
                 &semantic,

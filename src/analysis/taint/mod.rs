@@ -21,6 +21,7 @@
 
 mod engine;
 pub mod models;
+mod prefilter;
 mod value;
 
 #[cfg(test)]
@@ -251,6 +252,18 @@ pub fn analyse(
         findings: cx.findings,
         facts: cx.facts,
     }
+}
+
+/// Whether the taint pass could report anything on this module: `false` when no taint source
+/// can appear in it (see `prefilter`). The pass's constant facts are still worth computing
+/// when a pattern rule consults them.
+pub fn may_have_sources(
+    body: &[Stmt],
+    semantic: &SemanticModel,
+    config: &TaintConfig,
+    external: Option<&ExternalSummaries>,
+) -> bool {
+    prefilter::may_have_sources(body, semantic, &config.models, external)
 }
 
 /// Summaries of a module's top-level functions and class methods, keyed by

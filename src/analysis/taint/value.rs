@@ -268,16 +268,41 @@ impl State {
         if other.dead {
             return self.clone();
         }
-        let mut out = State::default();
-        for key in self.vars.keys().chain(other.vars.keys()) {
-            if out.vars.contains_key(key) {
-                continue;
-            }
-            let left = self.lookup(key).unwrap_or_default();
-            let right = other.lookup(key).unwrap_or_default();
-            out.vars.insert(key.clone(), left.join(&right));
+        // Both maps are sorted by key: merge them in one pass (a key known on one side only
+        // is joined with what the other side knows about it, its nearest known prefix).
+        let mut merged: Vec<(String, Value)> =
+            Vec::with_capacity(self.vars.len().max(other.vars.len()));
+        let mut left = self.vars.iter().peekable();
+        let mut right = other.vars.iter().peekable();
+        loop {
+            let order = match (left.peek(), right.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some((a, _)), Some((b, _))) => a.cmp(b),
+            };
+            let (key, value) = match order {
+                std::cmp::Ordering::Equal => {
+                    let (Some((key, a)), Some((_, b))) = (left.next(), right.next()) else {
+                        break;
+                    };
+                    (key, a.join(b))
+                }
+                std::cmp::Ordering::Less => {
+                    let Some((key, a)) = left.next() else { break };
+                    (key, a.join(&other.lookup(key).unwrap_or_default()))
+                }
+                std::cmp::Ordering::Greater => {
+                    let Some((key, b)) = right.next() else { break };
+                    (key, self.lookup(key).unwrap_or_default().join(b))
+                }
+            };
+            merged.push((key.clone(), value));
         }
-        out
+        State {
+            vars: merged.into_iter().collect(),
+            dead: false,
+        }
     }
 
     pub fn same(&self, other: &State) -> bool {

@@ -1,0 +1,246 @@
+//! A cheap, conservative test run before the taint pass: can any taint source appear in this
+//! module at all?
+//!
+//! A taint finding needs a label from a source, and the engine creates those only
+//! - from a qualified name with a modelled source as a dotted prefix (`os.environ.get`,
+//!   `flask.request.args`), where every qualified name the engine looks up is a name the
+//!   semantic model resolves in the module (`os.environ`) possibly extended by attribute names
+//!   (the `kind` of a value: `s = socket.socket()`, then `s.recv` -> `socket.socket.recv`);
+//! - from an external summary whose function returns source data, looked up the same way;
+//! - from framework request objects and route parameters, which need a parameter named or
+//!   annotated like a request, or an entry-point decorator.
+//!
+//! So if no name the module resolves is a dotted prefix of a source or of such an external
+//! function, nor has one as a dotted prefix, and no function looks like a request handler, the
+//! pass can report nothing. The check walks every expression the engine could evaluate (and
+//! more: class bodies, lambdas, decorators), resolving each outermost name chain in the scope
+//! the engine would use (comprehensions are evaluated in their enclosing function's scope).
+
+use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
+use crate::analysis::syntax::{Expr, Stmt, Visitor, ast, visitor};
+
+use super::ExternalSummaries;
+use super::models::Models;
+
+/// Whether the taint pass could create a source label anywhere in this module. `false` means
+/// it would report no finding (it still computes constant facts, see `interplay`).
+pub(crate) fn may_have_sources(
+    body: &[Stmt],
+    semantic: &SemanticModel,
+    models: &Models,
+    external: Option<&ExternalSummaries>,
+) -> bool {
+    let mut targets: Vec<&str> = models.idx().sources.keys().map(String::as_str).collect();
+    // A value of kind `request` (a request parameter) is a source when read.
+    targets.push("request");
+    if let Some(external) = external {
+        targets.extend(
+            external
+                .iter()
+                .filter(|(_, summary)| summary.returns_source.is_some())
+                .map(|(name, _)| name.as_str()),
+        );
+    }
+    let mut probe = Probe {
+        semantic,
+        models,
+        targets,
+        scope: MODULE_SCOPE,
+        found: false,
+    };
+    // Kinds the engine spells itself.
+    probe.check("pathlib.Path");
+    for stmt in body {
+        if probe.found {
+            break;
+        }
+        probe.visit_stmt(stmt);
+    }
+    probe.found
+}
+
+/// `a` and `b` are equal, or one is a dotted prefix of the other.
+fn related(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+struct Probe<'s, 'm> {
+    semantic: &'s SemanticModel<'s>,
+    models: &'m Models,
+    targets: Vec<&'m str>,
+    scope: ScopeId,
+    found: bool,
+}
+
+impl Probe<'_, '_> {
+    fn check(&mut self, qualified: &str) {
+        if self.targets.iter().any(|target| related(qualified, target)) {
+            self.found = true;
+        }
+        // `builtins.input` resolves to `input`; a kind built from `builtins` is not normalized.
+        if !qualified.contains('.') {
+            let spelled = format!("builtins.{qualified}");
+            if self.targets.iter().any(|target| related(&spelled, target)) {
+                self.found = true;
+            }
+        }
+    }
+
+    fn check_function(&mut self, function: &ast::StmtFunctionDef) {
+        let index = self.models.idx();
+        for decorator in &function.decorator_list {
+            let func = match &decorator.expression {
+                Expr::Call(call) => &*call.func,
+                other => other,
+            };
+            if let Expr::Attribute(attribute) = func
+                && index.entry_decorators.contains(attribute.attr.as_str())
+            {
+                self.found = true;
+            }
+        }
+        for parameter in function.parameters.iter() {
+            let name = parameter.name().as_str();
+            let annotation = match parameter.annotation() {
+                Some(Expr::Name(name)) => Some(name.id.as_str()),
+                Some(Expr::Attribute(attribute)) => Some(attribute.attr.as_str()),
+                _ => None,
+            };
+            if name == "request"
+                || index.request_params.contains(name)
+                || annotation.is_some_and(|a| index.request_annotations.contains(a))
+            {
+                self.found = true;
+            }
+        }
+    }
+
+    fn with_scope(&mut self, scope: Option<ScopeId>, body: &[Stmt]) {
+        let previous = self.scope;
+        if let Some(scope) = scope {
+            self.scope = scope;
+        }
+        for stmt in body {
+            if self.found {
+                break;
+            }
+            self.visit_stmt(stmt);
+        }
+        self.scope = previous;
+    }
+}
+
+impl<'a> Visitor<'a> for Probe<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found {
+            return;
+        }
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                self.check_function(function);
+                for decorator in &function.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                for parameter in function.parameters.iter() {
+                    if let Some(default) = parameter.default() {
+                        self.visit_expr(default);
+                    }
+                }
+                let scope = self
+                    .semantic
+                    .scope_of_node(function.range.start(), ScopeKind::Function);
+                self.with_scope(scope, &function.body);
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                let scope = self
+                    .semantic
+                    .scope_of_node(class.range.start(), ScopeKind::Class);
+                self.with_scope(scope, &class.body);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) => {
+                // The outermost chain that resolves is what the engine looks up; its parts
+                // are only read when the root is a local (whose kind came from elsewhere).
+                if let Some(qualified) = self.semantic.resolve_qualified_name(self.scope, expr) {
+                    self.check(&qualified);
+                    return;
+                }
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Lambda(lambda) => {
+                // Never evaluated by the engine; checked in its own scope anyway.
+                if let Some(parameters) = &lambda.parameters {
+                    for parameter in parameters.iter() {
+                        if let Some(default) = parameter.default() {
+                            self.visit_expr(default);
+                        }
+                    }
+                }
+                let previous = self.scope;
+                if let Some(scope) = self
+                    .semantic
+                    .scope_of_node(lambda.range.start(), ScopeKind::Lambda)
+                {
+                    self.scope = scope;
+                }
+                self.visit_expr(&lambda.body);
+                self.scope = previous;
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::syntax::parse_module;
+
+    fn may(source: &str) -> bool {
+        let parsed = parse_module(source);
+        let semantic = SemanticModel::build(parsed.body(), None, false);
+        may_have_sources(parsed.body(), &semantic, &Models::builtin(), None)
+    }
+
+    #[test]
+    fn sources_and_their_prefixes_count() {
+        assert!(may("import os\nx = os.environ.get('A')\n"));
+        assert!(may("import os\ndef f():\n    return os.getenv('A')\n"));
+        assert!(may("import sys\nm = sys\nprint(m.argv)\n"));
+        assert!(may("import socket\ns = socket.socket()\ns.recv(10)\n"));
+        assert!(may("x = [input() for _ in range(3)]\n"));
+        assert!(may("import builtins\nbuiltins.input()\n"));
+    }
+
+    #[test]
+    fn request_handlers_count() {
+        assert!(may("def view(request):\n    pass\n"));
+        assert!(may("def view(req: Request):\n    pass\n"));
+        assert!(may("@app.route('/')\ndef index():\n    pass\n"));
+    }
+
+    #[test]
+    fn modules_without_sources_do_not() {
+        assert!(!may(
+            "import os\nos.path.join('a', 'b')\nimport subprocess\nsubprocess.run(x, shell=True)\n"
+        ));
+        assert!(!may("import urllib.request\nurllib.request.urlopen(u)\n"));
+        assert!(!may("def f(environ):\n    return environ.get('A')\n"));
+    }
+}
