@@ -5,7 +5,9 @@
 #
 # Usage: bench/pr.sh          (a release build of the test, then ~10 s of rounds)
 # Knobs (environment):
-#   RUNS=5    timed rounds (after one warm-up round); each round is a new pull request
+#   RUNS=5        timed rounds (after one warm-up round); each round is a new pull request
+#   LATENCY_MS=0  delay every answer of the fake GitHub (a remote API's round trip); the
+#                 default measures snakeguard itself over loopback
 #
 # Needs only Rust (cargo) and the usual shell tools: the test seeds the fake GitHub itself,
 # asserts that the review holds exactly the planted findings, and prints one `BENCH_PR` line per
@@ -13,7 +15,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS="${RUNS:-5}"
-case "$RUNS" in '' | *[!0-9]*) die "RUNS must be a number" ;; esac
+LATENCY_MS="${LATENCY_MS:-0}"
+case "$RUNS$LATENCY_MS" in '' | *[!0-9]*) die "RUNS and LATENCY_MS must be numbers" ;; esac
+export LATENCY_MS
 
 command -v cargo >/dev/null || die "cargo (Rust) is required"
 
@@ -31,13 +35,15 @@ log "cargo test --release --test bench_pr --no-run"
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "nproc=$(nproc)"
-    echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)"
+    echo "cpu=$(awk -F':[ \t]*' '/^model name/ && !n { n = $2 } /^cpu family/ && !f { f = $2 }
+        /^model[ \t]*:/ && !m { m = $2 } END { printf "%s (family %s, model %s)", n, f, m }' /proc/cpuinfo 2>/dev/null)"
     echo "rustc=$(rustc --version 2>/dev/null)"
     echo "runs=$RUNS"
+    echo "latency_ms=$LATENCY_MS"
     echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 } >"$out/meta.txt"
 
-log "cargo test --release --test bench_pr -- --ignored --nocapture (RUNS=$RUNS)"
+log "cargo test --release --test bench_pr -- --ignored --nocapture (RUNS=$RUNS LATENCY_MS=$LATENCY_MS)"
 if ! (cd "$REPO_DIR" && RUNS="$RUNS" cargo test --release --test bench_pr -- --ignored --nocapture) \
     >"$out/output.txt" 2>&1; then
     tail -40 "$out/output.txt" >&2
@@ -49,17 +55,24 @@ grep '^BENCH_PR round=' "$out/output.txt" >"$out/rounds.txt" || die "no BENCH_PR
 grep '^BENCH_PR_SUMMARY ' "$out/output.txt" >"$out/summary.txt" ||
     die "no BENCH_PR_SUMMARY line (RUNS=0?) in $out/output.txt"
 
-# key=value pairs of the summary line as JSON (numbers stay numbers).
-awk '{
+# The key=value pairs of the summary line (numbers stay numbers) and the machine, as JSON.
+awk '
+function quote(text) { gsub(/["\\]/, "\\&", text); return "\"" text "\"" }
+FNR == NR {
+    key = substr($0, 1, index($0, "=") - 1)
+    machine = machine sprintf("%s%s: %s", (machine == "" ? "" : ", "), quote(key), quote(substr($0, index($0, "=") + 1)))
+    next
+}
+{
     printf "{"
     for (i = 2; i <= NF; i++) {
         split($i, kv, "=")
         value = kv[2]
-        if (value !~ /^-?[0-9]+(\.[0-9]+)?$/) value = "\"" value "\""
-        printf "%s\"%s\": %s", (i > 2 ? ", " : ""), kv[1], value
+        if (value !~ /^-?[0-9]+(\.[0-9]+)?$/) value = quote(value)
+        printf "%s%s: %s", (i > 2 ? ", " : ""), quote(kv[1]), value
     }
-    print "}"
-}' "$out/summary.txt" >"$out/summary.json"
+    printf ", \"machine\": {%s}}\n", machine
+}' "$out/meta.txt" "$out/summary.txt" >"$out/summary.json"
 
 # The tables (markdown).
 awk -v meta="$out/meta.txt" '
@@ -86,8 +99,9 @@ BEGIN {
 /^BENCH_PR_SUMMARY / { s = $0 }
 END {
     met = field(s, "target_met") == "yes" ? "**yes**" : "**no**"
-    printf "Machine: nproc %s, %s; load average %s before the rounds, %s after. Commit %s, %s.\n\n", \
-        m["nproc"], m["cpu"], m["loadavg_start"], m["loadavg_end"], m["commit"], m["rustc"]
+    printf "Machine: nproc %s, %s; load average (1, 5, 15 min) %s before the rounds, %s after. Commit %s, %s. Simulated GitHub latency: %s ms per request.\n\n", \
+        m["nproc"], m["cpu"], m["loadavg_start"], m["loadavg_end"], m["commit"], m["rustc"], \
+        field(s, "latency_ms")
     print "| files (modified / added / renamed) | lines (head) | changed lines (+ / −) | planted = comments | rounds | wall median (ms) | min (ms) | max (ms) | target < 1 s (median) |"
     print "|---|---|---|---|---|---|---|---|---|"
     printf "| %s (%s / %s / %s) | %s | %s (+%s / −%s) | %s = %s | %s | %.0f | %.0f | %.0f | %s |\n\n", \
