@@ -901,15 +901,10 @@ fn edit_block(block: &str) -> String {
     let at = lines
         .iter()
         .position(|line| line.starts_with("def ") || line.starts_with("class "))
-        .unwrap_or(0);
-    let indent = if lines[at].starts_with("class ") || lines[at].starts_with("def ") {
-        "    "
-    } else {
-        ""
-    };
+        .expect("every block defines a function or a class");
     lines.insert(
         at + 1,
-        format!("{indent}# Reviewed for the 2.0 API: keep in sync with docs/api.md."),
+        "    # Reviewed for the 2.0 API: keep in sync with docs/api.md.".to_string(),
     );
     lines
         .join("\n")
