@@ -15,8 +15,9 @@
 pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -72,7 +73,11 @@ pub struct Recorded {
     pub query: String,
     pub body: Option<Value>,
     pub status: u16,
+    /// When the answer was ready.
     pub at: Instant,
+    /// When the request reached the fake's handler (after the simulated latency, if any, and
+    /// before it waited for the fake's lock).
+    pub received: Instant,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +140,9 @@ pub struct Repo {
     pub statuses: Vec<Value>,
     pub sarifs: Vec<Value>,
     pub rejected_lines: BTreeSet<(String, u32)>,
+    /// `(from, to)`: listed as one `renamed` file when a pull request removes `from` and adds
+    /// `to` (GitHub's rename detection; off unless [`FakeGitHub::detect_rename`] asks).
+    pub renames: BTreeSet<(String, String)>,
 }
 
 #[derive(Default)]
@@ -159,6 +167,8 @@ struct Inner {
 struct Shared {
     inner: Mutex<Inner>,
     operations: Vec<Value>,
+    /// Simulated network latency per request, in microseconds (0: none).
+    latency_micros: AtomicU64,
 }
 
 /// The fake; dropped with the test's runtime.
@@ -184,6 +194,7 @@ impl FakeGitHub {
                 ..Inner::default()
             }),
             operations,
+            latency_micros: AtomicU64::new(0),
         });
         let app = axum::Router::new()
             .fallback(handle)
@@ -289,6 +300,12 @@ impl FakeGitHub {
         });
     }
 
+    /// Every answer is delayed by `latency` (a round trip to a remote API); zero by default.
+    pub fn set_latency(&self, latency: Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.shared.latency_micros.store(micros, Ordering::Relaxed);
+    }
+
     /// Installation tokens expire after `seconds`.
     pub fn set_token_lifetime(&self, seconds: i64) {
         self.with(|inner| inner.token_lifetime = seconds);
@@ -298,6 +315,19 @@ impl FakeGitHub {
     /// above 1 MB): clients must use the blob API.
     pub fn set_contents_limit(&self, bytes: usize) {
         self.with(|inner| inner.contents_limit = Some(bytes));
+    }
+
+    /// Pull requests of `repo` that remove `from` and add `to` list it as one `renamed` file
+    /// with `previous_filename`, as GitHub does for a similar file that moved.
+    pub fn detect_rename(&self, repo: &str, from: &str, to: &str) {
+        self.with(|inner| {
+            inner
+                .repos
+                .entry(repo.to_string())
+                .or_default()
+                .renames
+                .insert((from.to_string(), to.to_string()));
+        });
     }
 
     /// The files listing has no `patch` for `path`.
@@ -462,19 +492,37 @@ impl Repo {
     }
 
     /// The pull request's files as GitHub lists them (merge base vs head), with patches.
-    fn pull_files(&self, pull: &Pull) -> Vec<(String, String, Option<String>, String)> {
+    fn pull_files(&self, pull: &Pull) -> Vec<PullFile> {
         let base = self
             .merge_base(&pull.base_sha, &pull.head_sha)
             .expect("the pull request has a merge base");
         let old = &self.commits[&base].tree;
         let new = &self.commits[&pull.head_sha].tree;
+        // Renames asked for with `detect_rename`: `from` removed and `to` added.
+        let renamed: BTreeMap<&String, &String> = self
+            .renames
+            .iter()
+            .filter(|(from, to)| {
+                old.contains_key(from)
+                    && !new.contains_key(from)
+                    && new.contains_key(to)
+                    && !old.contains_key(to)
+            })
+            .map(|(from, to)| (to, from))
+            .collect();
+        let renamed_from: BTreeSet<&String> = renamed.values().copied().collect();
         let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
         let mut files = Vec::new();
         for path in paths {
-            let (status, before, after) = match (old.get(path), new.get(path)) {
-                (None, Some(after)) => ("added", "", after.as_str()),
-                (Some(before), None) => ("removed", before.as_str(), ""),
-                (Some(before), Some(after)) if before != after => {
+            if renamed_from.contains(path) {
+                continue;
+            }
+            let previous = renamed.get(path).copied();
+            let (status, before, after) = match (old.get(path), new.get(path), previous) {
+                (None, Some(after), Some(from)) => ("renamed", old[from].as_str(), after.as_str()),
+                (None, Some(after), None) => ("added", "", after.as_str()),
+                (Some(before), None, _) => ("removed", before.as_str(), ""),
+                (Some(before), Some(after), _) if before != after => {
                     ("modified", before.as_str(), after.as_str())
                 }
                 _ => continue,
@@ -482,10 +530,26 @@ impl Repo {
             let hunks = snakeguard::diff::diff_texts(before, after, 3);
             let patch = snakeguard::diff::render_unified(&hunks);
             let sha = blob_sha(if status == "removed" { before } else { after });
-            files.push((path.clone(), status.to_string(), Some(patch), sha));
+            files.push(PullFile {
+                path: path.clone(),
+                status,
+                patch: Some(patch),
+                sha,
+                previous: previous.cloned(),
+            });
         }
         files
     }
+}
+
+/// A file of a pull request, as the files listing shows it.
+struct PullFile {
+    path: String,
+    status: &'static str,
+    patch: Option<String>,
+    sha: String,
+    /// The old path of a renamed file.
+    previous: Option<String>,
 }
 
 /// Finds the operation for a request.
@@ -564,6 +628,11 @@ async fn handle(
     headers: HeaderMap,
     raw_body: Bytes,
 ) -> Response {
+    let latency = shared.latency_micros.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_micros(latency)).await;
+    }
+    let received = Instant::now();
     // GitHub Enterprise Server serves the API under /api/v3.
     let full_path = uri.path().to_string();
     let path = full_path
@@ -602,6 +671,7 @@ async fn handle(
                 &query_text,
                 &body,
                 fault.status,
+                received,
             );
             return fault_response(&fault);
         }
@@ -663,6 +733,7 @@ async fn handle(
             &query_text,
             &body,
             fault.status,
+            received,
         );
         return fault_response(&fault);
     }
@@ -673,6 +744,7 @@ async fn handle(
         &query_text,
         &body,
         response.status().as_u16(),
+        received,
     );
     response
 }
@@ -684,6 +756,7 @@ fn record(
     query: &str,
     body: &Option<Value>,
     status: u16,
+    received: Instant,
 ) {
     inner.requests.push(Recorded {
         method: method.to_string(),
@@ -692,6 +765,7 @@ fn record(
         body: body.clone(),
         status,
         at: Instant::now(),
+        received,
     });
 }
 
@@ -826,9 +900,10 @@ fn dispatch(
     let owner_repo = format!("{}/{}", params["owner"], params["repo"]);
     inner.next_id += 1;
     let next_id = inner.next_id;
-    let blobs = inner.blobs.clone();
+    // Borrowed field by field (not cloned: the blobs of a big pull request are megabytes).
+    let blobs = &inner.blobs;
     let contents_limit = inner.contents_limit;
-    let omit_patch = inner.omit_patch.clone();
+    let omit_patch = &inner.omit_patch;
     let Some(repo) = inner.repos.get_mut(&owner_repo) else {
         return error(StatusCode::NOT_FOUND, "Not Found");
     };
@@ -868,22 +943,25 @@ fn dispatch(
             let files: Vec<Value> = repo
                 .pull_files(&pull)
                 .into_iter()
-                .map(|(path, file_status, patch, sha)| {
+                .map(|entry| {
                     let mut file = sample.clone();
-                    let changes = patch.as_deref().map_or(0, |p| {
+                    let changes = entry.patch.as_deref().map_or(0, |p| {
                         p.lines()
                             .filter(|l| l.starts_with('+') || l.starts_with('-'))
                             .count()
                     });
-                    file["sha"] = json!(sha);
-                    file["filename"] = json!(path);
-                    file["status"] = json!(file_status);
+                    file["sha"] = json!(entry.sha);
+                    file["filename"] = json!(entry.path);
+                    file["status"] = json!(entry.status);
                     file["changes"] = json!(changes);
-                    file["patch"] = if omit_patch.contains(&path) {
+                    file["patch"] = if omit_patch.contains(&entry.path) {
                         Value::Null
                     } else {
-                        json!(patch)
+                        json!(entry.patch)
                     };
+                    if let Some(previous) = entry.previous {
+                        file["previous_filename"] = json!(previous);
+                    }
                     file
                 })
                 .collect();
@@ -1016,9 +1094,9 @@ fn dispatch(
             for draft in &drafts {
                 let path = draft["path"].as_str().unwrap_or_default();
                 let line = draft["line"].as_u64().unwrap_or(0) as u32;
-                let in_diff = files.iter().any(|(p, _, patch, _)| {
-                    p == path
-                        && patch.as_deref().is_some_and(|patch| {
+                let in_diff = files.iter().any(|file| {
+                    file.path == path
+                        && file.patch.as_deref().is_some_and(|patch| {
                             hunk_ranges(patch)
                                 .iter()
                                 .any(|(s, e)| (*s..*e).contains(&line))
