@@ -179,30 +179,113 @@ impl ExternalSummary {
 }
 
 /// Summaries of other project modules' functions, keyed by qualified name (`pkg.mod.func`,
-/// `pkg.mod.Class.method`).
-pub type ExternalSummaries = FxHashMap<String, ExternalSummary>;
+/// `pkg.mod.Class.method`). Built with [`collect_summaries`] (or `collect()`).
+#[derive(Debug, Default, Clone)]
+pub struct ExternalSummaries {
+    by_name: FxHashMap<String, ExternalSummary>,
+    /// The functions that return source data (for the taint prefilter), indexed once.
+    returning_sources: DottedNames,
+}
+
+impl ExternalSummaries {
+    pub fn get(&self, name: &str) -> Option<&ExternalSummary> {
+        self.by_name.get(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &ExternalSummary)> {
+        self.by_name.iter()
+    }
+
+    pub(crate) fn returning_sources(&self) -> &DottedNames {
+        &self.returning_sources
+    }
+}
+
+impl FromIterator<(String, ExternalSummary)> for ExternalSummaries {
+    fn from_iter<I: IntoIterator<Item = (String, ExternalSummary)>>(iter: I) -> Self {
+        collect_summaries(iter)
+    }
+}
+
+/// A set of dotted names answering "is this name one of them, a dotted prefix of one, or
+/// does it have one as a dotted prefix?" in time proportional to the name's length.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DottedNames {
+    names: FxHashSet<String>,
+    /// Every name and each of its dotted prefixes.
+    covering: FxHashSet<String>,
+}
+
+impl DottedNames {
+    pub(crate) fn insert(&mut self, name: &str) {
+        let mut end = 0;
+        for (index, part) in name.split('.').enumerate() {
+            end += part.len() + usize::from(index > 0);
+            self.covering.insert(name[..end].to_string());
+        }
+        self.names.insert(name.to_string());
+    }
+
+    /// `name` equals a member, is a dotted prefix of one, or has one as a dotted prefix.
+    pub(crate) fn related(&self, name: &str) -> bool {
+        if self.covering.contains(name) {
+            return true;
+        }
+        let mut end = 0;
+        for (index, part) in name.split('.').enumerate() {
+            end += part.len() + usize::from(index > 0);
+            if self.names.contains(&name[..end]) {
+                return true;
+            }
+        }
+        false
+    }
+}
 
 /// Directories that hold a project's packages without being one (the `src/` layout): code
 /// imports `pkg.mod`, while the path names it `src.pkg.mod`.
 const SOURCE_ROOTS: &[&str] = &["src.", "lib.", "python."];
+
+/// The name code imports a path-derived name by in a `src/` layout (`src.pkg.mod` ->
+/// `pkg.mod`), if it has a source root.
+pub fn import_name_alias(name: &str) -> Option<&str> {
+    SOURCE_ROOTS
+        .iter()
+        .find_map(|root| name.strip_prefix(root))
+        .filter(|rest| !rest.is_empty())
+}
 
 /// Collect summaries (keyed by path-derived names) so they are found under the names code
 /// imports them by: a summary of `src.pkg.mod.f` is also `pkg.mod.f` unless that name is taken.
 pub fn collect_summaries(
     summaries: impl IntoIterator<Item = (String, ExternalSummary)>,
 ) -> ExternalSummaries {
-    let mut out: ExternalSummaries = summaries.into_iter().collect();
-    let aliases: Vec<(String, ExternalSummary)> = out
+    let mut by_name: FxHashMap<String, ExternalSummary> = summaries.into_iter().collect();
+    let aliases: Vec<(String, ExternalSummary)> = by_name
         .iter()
-        .filter_map(|(name, summary)| {
-            let root = SOURCE_ROOTS.iter().find(|root| name.starts_with(*root))?;
-            Some((name[root.len()..].to_string(), summary.clone()))
-        })
+        .filter_map(|(name, summary)| Some((import_name_alias(name)?.to_string(), summary.clone())))
         .collect();
     for (alias, summary) in aliases {
-        out.entry(alias).or_insert(summary);
+        by_name.entry(alias).or_insert(summary);
     }
-    out
+    let mut returning_sources = DottedNames::default();
+    for (name, summary) in &by_name {
+        if summary.returns_source.is_some() {
+            returning_sources.insert(name);
+        }
+    }
+    ExternalSummaries {
+        by_name,
+        returning_sources,
+    }
 }
 
 /// The taint rules enabled in a scan, and the models; built once per scan.

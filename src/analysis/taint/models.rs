@@ -188,6 +188,8 @@ pub struct Models {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
     pub sources: FxHashMap<String, SourceConfidence>,
+    /// The source names and `request` (a request parameter's kind), for the prefilter.
+    pub source_names: super::DottedNames,
     pub sinks_by_callee: FxHashMap<String, Vec<usize>>,
     pub sinks_by_method: FxHashMap<String, Vec<usize>>,
     pub sinks_by_store: Vec<(String, usize)>,
@@ -240,8 +242,10 @@ impl Models {
         for source in &self.source {
             for name in &source.names {
                 index.sources.insert(name.clone(), source.confidence);
+                index.source_names.insert(name);
             }
         }
+        index.source_names.insert("request");
         for (id, sink) in self.sink.iter().enumerate() {
             for callee in &sink.callees {
                 index

@@ -19,8 +19,8 @@
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, Stmt, Visitor, ast, visitor};
 
-use super::ExternalSummaries;
 use super::models::Models;
+use super::{DottedNames, ExternalSummaries};
 
 /// Whether the taint pass could create a source label anywhere in this module. `false` means
 /// it would report no finding (it still computes constant facts, see `interplay`).
@@ -30,21 +30,15 @@ pub(crate) fn may_have_sources(
     models: &Models,
     external: Option<&ExternalSummaries>,
 ) -> bool {
-    let mut targets: Vec<&str> = models.idx().sources.keys().map(String::as_str).collect();
-    // A value of kind `request` (a request parameter) is a source when read.
-    targets.push("request");
-    if let Some(external) = external {
-        targets.extend(
-            external
-                .iter()
-                .filter(|(_, summary)| summary.returns_source.is_some())
-                .map(|(name, _)| name.as_str()),
-        );
-    }
     let mut probe = Probe {
         semantic,
         models,
-        targets,
+        // A value of kind `request` (a request parameter) is a source when read: the models'
+        // index lists it with the sources.
+        targets: [
+            Some(&models.idx().source_names),
+            external.map(ExternalSummaries::returning_sources),
+        ],
         scope: MODULE_SCOPE,
         found: false,
     };
@@ -59,32 +53,23 @@ pub(crate) fn may_have_sources(
     probe.found
 }
 
-/// `a` and `b` are equal, or one is a dotted prefix of the other.
-fn related(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.strip_prefix(short)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-}
-
 struct Probe<'s, 'm> {
     semantic: &'s SemanticModel<'s>,
     models: &'m Models,
-    targets: Vec<&'m str>,
+    targets: [Option<&'m DottedNames>; 2],
     scope: ScopeId,
     found: bool,
 }
 
 impl Probe<'_, '_> {
     fn check(&mut self, qualified: &str) {
-        if self.targets.iter().any(|target| related(qualified, target)) {
+        let related = |name: &str| self.targets.iter().flatten().any(|t| t.related(name));
+        if related(qualified) {
             self.found = true;
         }
         // `builtins.input` resolves to `input`; a kind built from `builtins` is not normalized.
-        if !qualified.contains('.') {
-            let spelled = format!("builtins.{qualified}");
-            if self.targets.iter().any(|target| related(&spelled, target)) {
-                self.found = true;
-            }
+        if !qualified.contains('.') && related(&format!("builtins.{qualified}")) {
+            self.found = true;
         }
     }
 

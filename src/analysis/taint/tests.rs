@@ -62,9 +62,15 @@ fn cross_module_summaries_apply_at_call_sites() {
     )
     .into_iter()
     .collect();
-    assert!(summaries.contains_key("pkg.helpers.run"));
-    assert!(summaries.contains_key("pkg.helpers.echo"));
-    assert!(summaries["pkg.helpers.clean"].param_to_return.is_empty());
+    assert!(summaries.get("pkg.helpers.run").is_some());
+    assert!(summaries.get("pkg.helpers.echo").is_some());
+    assert!(
+        summaries
+            .get("pkg.helpers.clean")
+            .expect("summary")
+            .param_to_return
+            .is_empty()
+    );
 
     let app = "from flask import request\nfrom pkg.helpers import run, echo, clean\ndef v():\n    run(request.args['a'])\n    run(clean(request.args['b']))\n    run(echo(request.args['c']))\n";
     let parsed = parse_module(app);
@@ -187,8 +193,29 @@ fn summaries_of_a_src_layout_are_also_found_under_their_import_names() {
         ("lib.x.h".to_string(), summary("lib/x.py")),
         ("x.h".to_string(), summary("x.py")),
     ]);
-    assert_eq!(all["pkg.mod.f"].path, "src/pkg/mod.py");
-    assert_eq!(all["src.pkg.mod.f"].path, "src/pkg/mod.py");
-    assert_eq!(all["x.h"].path, "x.py");
-    assert!(!all.contains_key("other.g"));
+    assert_eq!(
+        all.get("pkg.mod.f").expect("summary").path,
+        "src/pkg/mod.py"
+    );
+    assert_eq!(
+        all.get("src.pkg.mod.f").expect("summary").path,
+        "src/pkg/mod.py"
+    );
+    assert_eq!(all.get("x.h").expect("summary").path, "x.py");
+    assert!(all.get("other.g").is_none());
+}
+
+#[test]
+fn dotted_names_relate_prefixes_both_ways() {
+    let mut names = super::DottedNames::default();
+    names.insert("flask.request.args");
+    names.insert("input");
+    assert!(names.related("flask.request.args"));
+    assert!(names.related("flask.request")); // a prefix of a member
+    assert!(names.related("flask"));
+    assert!(names.related("flask.request.args.get")); // has a member as a prefix
+    assert!(names.related("input"));
+    assert!(!names.related("flask.requests"));
+    assert!(!names.related("inputs"));
+    assert!(!names.related("os.environ"));
 }
