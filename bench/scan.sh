@@ -98,8 +98,23 @@ meta = json.load(open(sys.argv[1])); meta["versions"]["snakeguard_commit"] = sys
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 PY
 
+# Every tool runs from the corpus's project root with `.` as its argument, as a user runs it
+# in a checkout: module names then come out right (`json.decoder`, `django.db.models`), which
+# snakeguard needs to follow taint across modules. A corpus holding exactly one project (the
+# Django sdist) is entered; the Flask corpus holds three projects and is scanned from above.
+project_root() {
+    local dir="$1" children
+    children=("$dir"/*/)
+    if [ "${#children[@]}" -eq 1 ] && [ -z "$(find "$dir" -maxdepth 1 -name '*.py' -print -quit)" ]; then
+        (cd "${children[0]}" && pwd)
+    else
+        echo "$dir"
+    fi
+}
+
 for corpus in $CORPORA_LIST; do
     dir="$CORPORA/$corpus"
+    rundir="$(project_root "$dir")"
     read -r files lines < <(corpus_stats "$dir")
     python3 - "$out/meta.json" "$corpus" "$files" "$lines" <<'PY'
 import json, sys
@@ -138,7 +153,7 @@ PY
                 else
                     tfile="$out/$corpus-$mode-$tool.warmup.time"
                 fi
-                args+=(-n "$tool" "${pin}/usr/bin/time -f %e\\ %U\\ %S\\ %M -a -o $tfile $(tool_command "$tool" "$dir" "$jobs")")
+                args+=(-n "$tool" "${pin}/usr/bin/time -f %e\\ %U\\ %S\\ %M -a -o $tfile $(tool_command "$tool" . "$jobs")")
             done
             if [ "$timed" -ge 1 ]; then
                 json="$out/$corpus-$mode-r$timed.json"
@@ -147,7 +162,7 @@ PY
                 json="$out/$corpus-$mode-warmup$round.json"
                 log "$corpus/$mode warm-up: ${this[*]}"
             fi
-            hyperfine -N -i --runs 1 --style none --export-json "$json" "${args[@]}" >/dev/null
+            (cd "$rundir" && hyperfine -N -i --runs 1 --style none --export-json "$json" "${args[@]}" >/dev/null)
             if [ -z "$semgrep_dropped" ] && [ -f "$out/$corpus-$mode-semgrep.time" ]; then
                 last="$(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$out/$corpus-$mode-semgrep.time" | tail -1 | cut -d' ' -f1)"
                 if [ -n "$last" ] && python3 -c "import sys; sys.exit(0 if float('$last') > $SEMGREP_LIMIT else 1)"; then
