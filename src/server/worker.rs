@@ -21,7 +21,8 @@ use crate::store::{Forge, Job, JobStore};
 
 /// How long a claim lasts before another worker may take the job over.
 pub const LEASE: Duration = Duration::from_secs(300);
-/// How often an idle worker polls the queue.
+/// How often an idle worker polls the queue. Jobs enqueued by this process wake a worker at
+/// once; polling picks up delayed retries, expired leases and other replicas' jobs.
 const IDLE_POLL: Duration = Duration::from_millis(250);
 
 /// The forges this instance can act on.
@@ -91,6 +92,7 @@ async fn worker_loop(
             Ok(None) => {
                 tokio::select! {
                     _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = store.job_queued() => {}
                     _ = shutdown.changed() => {}
                 }
                 continue;

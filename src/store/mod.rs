@@ -272,6 +272,9 @@ pub struct JobStore {
 
 struct Inner {
     tx: mpsc::Sender<Command>,
+    /// Signalled when jobs are enqueued, so idle workers in this process start at once instead
+    /// of at their next poll (workers of other replicas still poll).
+    queued: tokio::sync::Notify,
 }
 
 impl fmt::Debug for JobStore {
@@ -289,7 +292,10 @@ impl JobStore {
             .name("snakeguard-store".into())
             .spawn(move || writer.run(rx))?;
         Ok(JobStore {
-            inner: Arc::new(Inner { tx }),
+            inner: Arc::new(Inner {
+                tx,
+                queued: tokio::sync::Notify::new(),
+            }),
         })
     }
 
@@ -315,12 +321,26 @@ impl JobStore {
         delivery: Delivery,
         jobs: Vec<NewJob>,
     ) -> Result<EnqueueOutcome, StoreError> {
-        self.call(|reply| Command::Enqueue {
-            delivery,
-            jobs,
-            reply,
-        })
-        .await
+        let outcome = self
+            .call(|reply| Command::Enqueue {
+                delivery,
+                jobs,
+                reply,
+            })
+            .await?;
+        if let EnqueueOutcome::Enqueued { created, .. } = &outcome {
+            for _ in 0..*created {
+                self.inner.queued.notify_one();
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Completes when a job was enqueued through this store since the last wake-up (a permit
+    /// is kept when nobody waits, so an enqueue between a worker's empty claim and its wait is
+    /// not missed).
+    pub async fn job_queued(&self) {
+        self.inner.queued.notified().await;
     }
 
     /// Claims the oldest claimable job — pending and due, or running with an expired lease —

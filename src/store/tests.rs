@@ -250,3 +250,21 @@ async fn prune_keeps_pending_work() {
     assert_eq!(depth(&s, JobState::Pending).await, 1);
     assert_eq!(depth(&s, JobState::Superseded).await, 0);
 }
+
+#[tokio::test]
+async fn an_enqueue_wakes_an_idle_worker_even_if_it_starts_waiting_later() {
+    let (_d, s) = open();
+    // Nothing queued: no wake-up.
+    let idle = tokio::time::timeout(Duration::from_millis(50), s.job_queued()).await;
+    assert!(idle.is_err());
+    // Enqueued before the worker waits (between its empty claim and its wait): the permit is
+    // kept and the wait ends at once.
+    enqueue(&s, "d1", vec![job(Some(1), A, EnqueuePolicy::Coalesce)]).await;
+    tokio::time::timeout(Duration::from_secs(5), s.job_queued())
+        .await
+        .expect("woken");
+    // A duplicate delivery creates no job and wakes nobody.
+    enqueue(&s, "d1", vec![job(Some(1), A, EnqueuePolicy::Coalesce)]).await;
+    let idle = tokio::time::timeout(Duration::from_millis(50), s.job_queued()).await;
+    assert!(idle.is_err());
+}
