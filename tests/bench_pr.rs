@@ -24,8 +24,8 @@
 //! (`key=value` pairs, milliseconds). The breakdown comes from the fake's request timestamps:
 //! `accept` (webhook answered), `queue` (answer to the first GitHub call: the job waits for an
 //! idle worker's poll), `setup` (check run, pull request, merge base, file list, configuration),
-//! `fetch` (base and head contents), `analysis` (last content fetched to the next call: the
-//! delta analysis), `report` (existing comments, review, check run completed); `fake` is the
+//! `fetch` (base and head contents of the changed files, the tree, the unchanged files' blobs),
+//! `analysis` (last file read to the next call: the delta analysis), `report` (existing comments, review, check run completed); `fake` is the
 //! time spent inside the fake's handlers (lock waits included), `cpu` the process's CPU time
 //! (server, workers, fake and this test together).
 
@@ -1220,10 +1220,14 @@ struct Round {
     annotations: usize,
 }
 
+/// Reading files: the changed files' contents, the repository tree and the unchanged files'
+/// blobs (read for effects of the change on unchanged files).
 fn is_content_fetch(request: &Recorded) -> bool {
     request.method == "GET"
-        && request.path.contains("/contents/")
-        && (request.path.ends_with(".py") || request.path.ends_with(".pyi"))
+        && ((request.path.contains("/contents/")
+            && (request.path.ends_with(".py") || request.path.ends_with(".pyi")))
+            || request.path.contains("/git/trees/")
+            || request.path.contains("/git/blobs/"))
 }
 
 /// The breakdown of a round from the fake's records (`requests` are this round's, in order).
