@@ -3,10 +3,12 @@
 //! A change can make an unchanged file vulnerable (see [`crate::delta`]); to notice, the review
 //! needs the project's other Python files. Forges hand them out one request per file, so the
 //! review reads a bounded number of them, nearest to the changed files first (a helper's
-//! callers usually live in the same package).
+//! callers usually live in the same package). [`analyse_change`] then runs the analysis off the
+//! async threads.
 
+use crate::analysis::Analyzer;
 use crate::config::Config;
-use crate::delta::nearness;
+use crate::delta::{self, Delta, ProjectFile, nearness};
 use crate::diff::ChangeSet;
 use crate::scan::in_always_excluded_dir;
 
@@ -38,6 +40,20 @@ pub fn choose(
     });
     paths.truncate(MAX_PROJECT_FILES);
     (paths, note)
+}
+
+/// What a change introduces, following its effects on the `project` files, computed on a
+/// blocking thread (the analysis is CPU-bound); the change set is handed back for planning.
+pub async fn analyse_change(
+    analyzer: Analyzer,
+    changes: ChangeSet,
+    project: Vec<ProjectFile>,
+) -> Result<(Delta, ChangeSet), tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || {
+        let delta = delta::compute_in_project(&analyzer, &changes, &project);
+        (delta, changes)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use super::types::{
 };
 use crate::analysis::decode::decode_source;
 use crate::config::Config;
-use crate::delta::{self, ProjectFile};
+use crate::delta::ProjectFile;
 use crate::diff::{ChangeSet, ChangedFile, ForgeFileEntry};
 use crate::finding::{DiagnosticKind, Finding, Fingerprint, Severity};
 use crate::forge::plan::parse_marker;
@@ -338,7 +338,8 @@ async fn review(
 
     // The project's other Python files, for taint flows across modules and for the
     // unchanged files the change can make vulnerable.
-    let project = if config.analyzer().runs_taint() {
+    let analyzer = config.analyzer();
+    let project = if analyzer.runs_taint() {
         project_files(
             client,
             repo,
@@ -353,17 +354,9 @@ async fn review(
         Vec::new()
     };
 
-    // Analyse (CPU-bound: off the async threads).
-    let analysis_config = config.clone();
-    let (result, changes) = tokio::task::spawn_blocking(move || {
-        let analyzer = analysis_config.analyzer();
-        (
-            delta::compute_in_project(&analyzer, &changes, &project),
-            changes,
-        )
-    })
-    .await
-    .map_err(|e| ReviewError::Analysis(e.to_string()))?;
+    let (result, changes) = project::analyse_change(analyzer, changes, project)
+        .await
+        .map_err(|e| ReviewError::Analysis(e.to_string()))?;
     outcome.skipped.extend(result.notes.iter().cloned());
     outcome.fixed = result.fixed.len();
     outcome.preexisting = result.preexisting;

@@ -12,7 +12,7 @@ use std::time::SystemTime;
 
 use crate::analysis::decode::decode_source;
 use crate::config::{Config, ConfigError};
-use crate::delta::{self, ProjectFile};
+use crate::delta::ProjectFile;
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Finding, Fingerprint, Severity};
 use crate::forge::plan::{ExistingComment, parse_marker, plan_review};
@@ -176,7 +176,8 @@ async fn run(
     let (changes, mut skipped) = change_set(client, project, iid, &refs, &config, options).await?;
     // The project's other Python files, for taint flows across modules and for the unchanged
     // files the change can make vulnerable.
-    let project_files = if config.analyzer().runs_taint() {
+    let analyzer = config.analyzer();
+    let project_files = if analyzer.runs_taint() {
         project_files(
             client,
             project,
@@ -189,17 +190,9 @@ async fn run(
     } else {
         Vec::new()
     };
-    // CPU-bound: off the async threads.
-    let analysis_config = config.clone();
-    let (delta, changes) = tokio::task::spawn_blocking(move || {
-        let analyzer = analysis_config.analyzer();
-        (
-            delta::compute_in_project(&analyzer, &changes, &project_files),
-            changes,
-        )
-    })
-    .await
-    .map_err(|error| ReviewError::Analysis(error.to_string()))?;
+    let (delta, changes) = project::analyse_change(analyzer, changes, project_files)
+        .await
+        .map_err(|error| ReviewError::Analysis(error.to_string()))?;
     skipped.extend(delta.notes.iter().cloned());
     let new: Vec<Finding> = delta
         .new
