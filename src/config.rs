@@ -17,7 +17,7 @@ use toml::Spanned;
 
 use crate::analysis::Analyzer;
 use crate::analysis::taint::Models;
-use crate::finding::{Confidence, Severity};
+use crate::finding::{Confidence, Finding, Severity};
 use crate::rules::options::RuleOptions;
 use crate::rules::{Family, Rule};
 
@@ -290,6 +290,14 @@ impl Config {
             .filter(|(globs, _)| globs.is_match(relative))
             .flat_map(|(_, rules)| rules.iter().copied())
             .collect()
+    }
+
+    /// Whether a finding is reported: at or above the severity and confidence thresholds, and
+    /// its rule not ignored for `relative` (the finding's file, relative to the config root).
+    pub fn reports(&self, finding: &Finding, relative: &str) -> bool {
+        finding.severity >= self.min_severity
+            && finding.confidence >= self.min_confidence
+            && !self.ignored_rules_for(relative).contains(&finding.rule)
     }
 
     pub fn is_excluded(&self, relative: &str) -> bool {

@@ -75,15 +75,12 @@ pub fn scan_changes(
         ..ScanReport::default()
     };
     for finding in result.new {
-        let ignored =
-            config.ignored_rules_for(&relative_to(&root.join(&finding.path), &config.root));
-        if finding.severity < config.min_severity
-            || finding.confidence < config.min_confidence
-            || ignored.contains(&finding.rule)
-        {
-            continue;
+        if config.reports(
+            &finding,
+            &relative_to(&root.join(&finding.path), &config.root),
+        ) {
+            report.findings.push(finding);
         }
-        report.findings.push(finding);
     }
     for file in &changes.files {
         if let Some(text) = &file.head_text

@@ -376,13 +376,7 @@ async fn review(
     let new: Vec<Finding> = result
         .new
         .into_iter()
-        .filter(|finding| {
-            finding.severity >= config.min_severity
-                && finding.confidence >= config.min_confidence
-                && !config
-                    .ignored_rules_for(&finding.path)
-                    .contains(&finding.rule)
-        })
+        .filter(|finding| config.reports(finding, &finding.path))
         .collect();
 
     // Earlier snakeguard comments, with their threads.

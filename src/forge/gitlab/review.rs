@@ -197,13 +197,7 @@ async fn run(
     let new: Vec<Finding> = delta
         .new
         .into_iter()
-        .filter(|finding| {
-            finding.severity >= config.min_severity
-                && finding.confidence >= config.min_confidence
-                && !config
-                    .ignored_rules_for(&finding.path)
-                    .contains(&finding.rule)
-        })
+        .filter(|finding| config.reports(finding, &finding.path))
         .collect();
 
     let mut outcome = ReviewOutcome {
