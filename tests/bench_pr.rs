@@ -32,14 +32,12 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use snakeguard::forge::github::{GitHubApp, RetryPolicy, Secret as AppKey};
-use snakeguard::server::worker::Forges;
-use snakeguard::server::{Secret, ServerConfig, serve_with_shutdown};
-use support::fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID, PRIVATE_KEY, Recorded};
+use snakeguard::forge::github::RetryPolicy;
+use snakeguard::server::Secret;
+use support::app_server::{AppServer, pull_request_webhook};
+use support::fake_github::{FakeGitHub, Recorded};
 
 const REPO: &str = "acme/shop";
 const WEBHOOK_SECRET: &str = "bench-webhook-secret";
@@ -1165,28 +1163,6 @@ fn dump(pull: &PullRequest, dir: &std::path::Path) {
 // The run.
 // ---------------------------------------------------------------------------------------------
 
-fn free_address() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address")
-}
-
-fn webhook(number: u64, base: &str, head: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/webhooks/pull_request_opened.json");
-    let mut body: Value =
-        serde_json::from_slice(&std::fs::read(path).expect("fixture")).expect("json");
-    body["action"] = "opened".into();
-    body["number"] = number.into();
-    body["pull_request"]["number"] = number.into();
-    body["pull_request"]["head"]["sha"] = head.into();
-    body["pull_request"]["base"]["sha"] = base.into();
-    body["repository"]["full_name"] = REPO.into();
-    body["repository"]["name"] = "shop".into();
-    body["repository"]["owner"]["login"] = "acme".into();
-    body["installation"] = serde_json::json!({ "id": INSTALLATION_ID });
-    serde_json::to_vec(&body).expect("serialize")
-}
-
 /// Process CPU time (user + system) in milliseconds, from /proc (Linux; USER_HZ = 100).
 fn process_cpu_ms() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
@@ -1378,38 +1354,10 @@ async fn pull_request_of_100_files_end_to_end() {
         .unwrap_or(0);
     let fake = FakeGitHub::start().await;
     fake.set_latency(Duration::from_millis(latency_ms));
-    let app = GitHubApp::new(
-        &fake.url,
-        APP_ID,
-        &AppKey::new(PRIVATE_KEY),
-        RetryPolicy::default(),
-    )
-    .expect("app");
-    let directory = tempfile::tempdir().expect("tempdir");
-    let listen = free_address();
-    let config = ServerConfig {
-        listen,
-        github_webhook_secrets: vec![Secret::new(WEBHOOK_SECRET)],
-        database_path: directory.path().join("snakeguard.db"),
-        // `snakeguard serve`'s default.
-        workers: 2,
-        forges: Forges {
-            github: Some(app),
-            gitlab: None,
-        },
-        ..ServerConfig::default()
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve_with_shutdown(config, async {
-        let _ = stopped.await;
-    }));
-    let url = format!("http://{listen}/webhooks/github");
+    // `snakeguard serve`'s default: 2 workers.
+    let server = AppServer::start(&fake.url, RetryPolicy::default(), 2, WEBHOOK_SECRET).await;
+    let url = format!("{}/webhooks/github", server.url);
     let client = reqwest::Client::new();
-    let start = Instant::now();
-    while std::net::TcpStream::connect(listen).is_err() {
-        assert!(start.elapsed() < TIMEOUT, "the server does not listen");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 
     let mut results = Vec::new();
     let mut shape = None;
@@ -1438,7 +1386,7 @@ async fn pull_request_of_100_files_end_to_end() {
         let number = 1000 + round as u64;
         let (base_sha, head_sha) = pull.seed(&fake);
         fake.open_pull_request(REPO, number, &base_sha, &head_sha);
-        let body = webhook(number, &base_sha, &head_sha);
+        let body = pull_request_webhook(REPO, number, &base_sha, &head_sha);
         let signature = Secret::new(WEBHOOK_SECRET).github_signature(&body);
         // Spread the arrivals over the workers' poll cycle (untimed).
         let gap = (round as u64 * 97) % WORKER_POLL_MS;
@@ -1514,12 +1462,7 @@ async fn pull_request_of_100_files_end_to_end() {
         }
     }
 
-    let _ = stop.send(());
-    tokio::time::timeout(TIMEOUT, server)
-        .await
-        .expect("server stops")
-        .expect("join")
-        .expect("serve");
+    server.stop().await;
     fake.assert_clean();
 
     if results.is_empty() {

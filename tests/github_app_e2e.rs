@@ -5,14 +5,12 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use snakeguard::forge::github::{GitHubApp, RetryPolicy, Secret as AppKey};
-use snakeguard::server::worker::Forges;
-use snakeguard::server::{Secret, ServerConfig, serve_with_shutdown};
-use support::fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID, PRIVATE_KEY};
+use snakeguard::forge::github::RetryPolicy;
+use snakeguard::server::Secret;
+use support::app_server::{AppServer, pull_request_webhook};
+use support::fake_github::FakeGitHub;
 
 const REPO: &str = "acme/webapp";
 const PR: u64 = 7;
@@ -21,28 +19,6 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 const BASE_APP: &str = "from flask import Flask, request\nimport yaml\n\napp = Flask(__name__)\n\n\ndef legacy(path):\n    with open(path) as handle:\n        return yaml.load(handle)\n";
 const HEAD_APP: &str = "from flask import Flask, request\nimport subprocess\nimport yaml\n\napp = Flask(__name__)\n\n\n@app.route(\"/run\")\ndef run():\n    cmd = request.args.get(\"cmd\")\n    return str(subprocess.call(cmd, shell=True))\n\n\ndef legacy(path):\n    with open(path) as handle:\n        return yaml.load(handle)\n";
-
-fn free_address() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address")
-}
-
-fn webhook(base: &str, head: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/webhooks/pull_request_opened.json");
-    let mut body: Value =
-        serde_json::from_slice(&std::fs::read(path).expect("fixture")).expect("json");
-    body["action"] = "opened".into();
-    body["number"] = PR.into();
-    body["pull_request"]["number"] = PR.into();
-    body["pull_request"]["head"]["sha"] = head.into();
-    body["pull_request"]["base"]["sha"] = base.into();
-    body["repository"]["full_name"] = REPO.into();
-    body["repository"]["name"] = "webapp".into();
-    body["repository"]["owner"]["login"] = "acme".into();
-    body["installation"] = serde_json::json!({ "id": INSTALLATION_ID });
-    serde_json::to_vec(&body).expect("serialize")
-}
 
 async fn post(
     client: &reqwest::Client,
@@ -86,32 +62,11 @@ async fn webhook_to_review_and_check_run_once() {
         initial_backoff: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    let app = GitHubApp::new(&fake.url, APP_ID, &AppKey::new(PRIVATE_KEY), retry).expect("app");
-    let directory = tempfile::tempdir().expect("tempdir");
-    let listen = free_address();
-    let config = ServerConfig {
-        listen,
-        github_webhook_secrets: vec![Secret::new(WEBHOOK_SECRET)],
-        database_path: directory.path().join("snakeguard.db"),
-        workers: 1,
-        forges: Forges {
-            github: Some(app),
-            gitlab: None,
-        },
-        ..ServerConfig::default()
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve_with_shutdown(config, async {
-        let _ = stopped.await;
-    }));
-    let url = format!("http://{listen}");
+    let server = AppServer::start(&fake.url, retry, 1, WEBHOOK_SECRET).await;
+    let url = server.url.clone();
     let client = reqwest::Client::new();
-    wait_for("the server to listen", || {
-        std::net::TcpStream::connect(listen).is_ok()
-    })
-    .await;
 
-    let body = webhook(&base, &head);
+    let body = pull_request_webhook(REPO, PR, &base, &head);
     let status = post(&client, &url, &body, "delivery-1").await;
     assert_eq!(status, reqwest::StatusCode::ACCEPTED);
     wait_for("the check run to complete", || {
@@ -137,11 +92,6 @@ async fn webhook_to_review_and_check_run_once() {
     assert_eq!(fake.count("POST", "/reviews"), 1);
     assert_eq!(fake.comments(REPO).len(), 1);
 
-    let _ = stop.send(());
-    tokio::time::timeout(TIMEOUT, server)
-        .await
-        .expect("server stops")
-        .expect("join")
-        .expect("serve");
+    server.stop().await;
     fake.assert_clean();
 }
