@@ -122,8 +122,8 @@ fn compute_parallel(analyzer: &Analyzer, changes: &ChangeSet, project: &[Project
 
 /// Taint summaries of the project's modules as they are at the base and at the head.
 struct Sides {
-    base: ExternalSummaries,
-    head: ExternalSummaries,
+    base: ExternalSummaries<'static>,
+    head: ExternalSummaries<'static>,
     /// (module, function) last name segments of the functions whose behaviour differs between
     /// the sides: an affected file mentions both (`from .helpers import clean`).
     changed_names: FxHashSet<(String, String)>,
@@ -199,7 +199,7 @@ impl Sides {
         let (base_changed, head_changed): (Vec<_>, Vec<_>) = per_file.into_iter().unzip();
         let base_changed: Vec<_> = base_changed.into_iter().flatten().collect();
         let head_changed: Vec<_> = head_changed.into_iter().flatten().collect();
-        let side = |changed: Vec<(String, _)>| -> ExternalSummaries {
+        let side = |changed: Vec<(String, _)>| -> ExternalSummaries<'static> {
             collect_summaries(unchanged.iter().cloned().chain(changed))
         };
         Sides {

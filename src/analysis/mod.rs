@@ -123,6 +123,19 @@ impl Analyzer {
         )
     }
 
+    /// Whether [`Analyzer::summarize`] could find a function of this file that returns source
+    /// data: a cheap textual test, `false` is certain. Such files' summaries matter only to
+    /// calls passing tainted data into them, so a scan may compute them on first use (see
+    /// [`taint::ExternalSummaries::project`]).
+    pub fn may_return_sources(&self, input: &SourceInput) -> bool {
+        let Some(config) = &self.taint else {
+            return false;
+        };
+        let decoded = decode::decode_source(input.bytes);
+        let (module_name, _) = module_name_of(input.path);
+        taint::may_return_sources(&decoded.text, module_name.as_deref(), &config.models)
+    }
+
     /// Analyse one file, following calls into other project modules through `external`
     /// summaries (see [`Analyzer::summarize`]).
     pub fn analyse_with(

@@ -103,7 +103,7 @@ pub(crate) struct FileCx<'a> {
     semantic: &'a SemanticModel<'a>,
     lines: &'a LineMap<'a>,
     enabled: &'a FxHashSet<Rule>,
-    external: Option<&'a ExternalSummaries>,
+    external: Option<&'a ExternalSummaries<'a>>,
     origins: Vec<Origin>,
     traces: Vec<TraceNode>,
     /// Places in other modules that flows pass through (see [`TraceNode::elsewhere`]).
@@ -128,7 +128,7 @@ pub(crate) fn analyse_module<'a>(
     path: &str,
     models: &'a Models,
     enabled: &'a FxHashSet<Rule>,
-    external: Option<&'a ExternalSummaries>,
+    external: Option<&'a ExternalSummaries<'a>>,
     export: bool,
 ) -> FileCx<'a> {
     let mut cx = FileCx {
@@ -1977,10 +1977,6 @@ impl<'a, 'c> Interp<'a, 'c> {
         }
         let index = self.cx.models.idx();
         if let Some(name) = &qualified {
-            if let Some(external) = self.cx.external.and_then(|e| e.get(name)) {
-                let external = external.clone();
-                return self.apply_external(call, name, &external, args, keywords);
-            }
             if let Some((source, confidence)) = self.cx.models.source_of(name) {
                 let source = source.to_string();
                 let mut value = self.source_value(&source, range, confidence.confidence());
@@ -2017,6 +2013,23 @@ impl<'a, 'c> Interp<'a, 'c> {
                     value.kind = Some(Rc::from("pathlib.Path"));
                 }
                 return self.step(&value, range, || format!("through `{name}()`"));
+            }
+            // Models first: a project that defines a modelled function (the standard library,
+            // a framework) is judged by the model, like its users' code is.
+            // A summary of another module's function speaks when tainted data goes in or
+            // source data comes out; otherwise the call is as good as unknown.
+            let tainted_arguments = args
+                .iter()
+                .chain(keywords.iter().map(|(_, value)| value))
+                .any(Value::is_tainted);
+            if let Some(external) = self
+                .cx
+                .external
+                .and_then(|e| e.get(name, tainted_arguments))
+                .filter(|summary| tainted_arguments || summary.returns_source.is_some())
+            {
+                let external = external.clone();
+                return self.apply_external(call, name, &external, args, keywords);
             }
         }
         if let Some(receiver) = &receiver

@@ -18,6 +18,11 @@
 //! name (`pkg.helpers.clean`), computed for other project files with [`summarize_module`]. A
 //! call resolving to such a name applies the summary: arguments that reach the callee's return
 //! propagate, arguments that reach a sink inside the callee are reported at the call site.
+//! Models come first (a project that defines `shlex.quote` itself is judged by the model, as
+//! its users are), and a summary speaks only when tainted data goes in or source data comes
+//! out. That lets a scan summarize up front only the modules whose text could return source
+//! data and the rest the first time tainted data is passed into them
+//! ([`ExternalSummaries::project`]): most modules are never summarized.
 
 mod engine;
 pub mod models;
@@ -26,6 +31,8 @@ mod value;
 
 #[cfg(test)]
 mod tests;
+
+use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -179,19 +186,129 @@ impl ExternalSummary {
 }
 
 /// Summaries of other project modules' functions, keyed by qualified name (`pkg.mod.func`,
-/// `pkg.mod.Class.method`). Built with [`collect_summaries`] (or `collect()`).
-#[derive(Debug, Default, Clone)]
-pub struct ExternalSummaries {
+/// `pkg.mod.Class.method`). Built with [`collect_summaries`] (or `collect()`) when every
+/// summary is at hand, or with [`ExternalSummaries::project`], which computes a module's
+/// summaries the first time a call passes tainted data into it.
+#[derive(Default)]
+pub struct ExternalSummaries<'p> {
     by_name: FxHashMap<String, ExternalSummary>,
     /// The functions that return source data (for the taint prefilter), indexed once.
     returning_sources: DottedNames,
+    lazy: Option<LazyModules<'p>>,
 }
 
-impl ExternalSummaries {
-    pub fn get(&self, name: &str) -> Option<&ExternalSummary> {
-        self.by_name.get(name)
+/// One module's summaries by qualified name, as [`summarize_module`] returns them.
+pub type ModuleSummaries = Vec<(String, ExternalSummary)>;
+
+/// Modules whose summaries are computed on first use (see [`ExternalSummaries::project`]).
+struct LazyModules<'p> {
+    /// Module name (and its `src/`-layout import name) -> index into `slots`.
+    by_module: FxHashMap<String, usize>,
+    slots: Vec<LazySlot>,
+    /// Summaries of the module at a file position (as given to `project`).
+    compute: Box<dyn Fn(usize) -> ModuleSummaries + Send + Sync + 'p>,
+}
+
+struct LazySlot {
+    /// Path-derived module name.
+    module: String,
+    /// Position in the module list given to `project`.
+    file: usize,
+    /// Once computed: summaries by name inside the module (`func`, `Class.method`).
+    summaries: OnceLock<FxHashMap<String, ExternalSummary>>,
+}
+
+impl<'p> ExternalSummaries<'p> {
+    /// Summaries of a project's modules, given in file order with their path-derived module
+    /// names. A module given with its summaries (`Some`) is used as is; for the others
+    /// (`None`), `compute(i)` runs the first time a call passes tainted data into module `i`.
+    /// Only modules whose functions cannot return source data may be left out (see
+    /// [`crate::analysis::Analyzer::may_return_sources`]): the prefilter and calls with untainted
+    /// arguments consult the given summaries only.
+    pub fn project(
+        modules: Vec<(String, Option<ModuleSummaries>)>,
+        compute: impl Fn(usize) -> ModuleSummaries + Send + Sync + 'p,
+    ) -> Self {
+        let names: FxHashSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
+        // An import name that is also a real module's name belongs to that module.
+        let alias_of = |module: &str| {
+            import_name_alias(module)
+                .filter(|alias| !names.contains(alias))
+                .map(str::to_string)
+        };
+        let mut given = Vec::new();
+        let mut aliases = Vec::new();
+        let mut lazy = LazyModules {
+            by_module: FxHashMap::default(),
+            slots: Vec::new(),
+            compute: Box::new(compute),
+        };
+        for (file, (module, summaries)) in modules.iter().enumerate() {
+            let alias = alias_of(module);
+            match summaries {
+                Some(summaries) => {
+                    for (name, summary) in summaries {
+                        if let (Some(alias), Some(inner)) =
+                            (&alias, name.strip_prefix(module.as_str()))
+                        {
+                            aliases.push((format!("{alias}{inner}"), summary.clone()));
+                        }
+                        given.push((name.clone(), summary.clone()));
+                    }
+                }
+                None => {
+                    let slot = lazy.slots.len();
+                    lazy.slots.push(LazySlot {
+                        module: module.clone(),
+                        file,
+                        summaries: OnceLock::new(),
+                    });
+                    lazy.by_module.insert(module.clone(), slot);
+                    if let Some(alias) = alias {
+                        lazy.by_module.entry(alias).or_insert(slot);
+                    }
+                }
+            }
+        }
+        let mut summaries = indexed(given.into_iter().collect(), aliases);
+        summaries.lazy = (!lazy.slots.is_empty()).then_some(lazy);
+        summaries
     }
 
+    /// The summary of `name`. With `tainted_arguments` false only the summaries given up front
+    /// are consulted: a module left for later has no function returning source data, so its
+    /// summary would say nothing about a call without tainted arguments.
+    pub fn get(&self, name: &str, tainted_arguments: bool) -> Option<&ExternalSummary> {
+        if let Some(summary) = self.by_name.get(name) {
+            return Some(summary);
+        }
+        if !tainted_arguments {
+            return None;
+        }
+        let lazy = self.lazy.as_ref()?;
+        let mut end = name.len();
+        while let Some(dot) = name[..end].rfind('.') {
+            end = dot;
+            if let Some(&slot) = lazy.by_module.get(&name[..end]) {
+                let slot = &lazy.slots[slot];
+                let summaries = slot.summaries.get_or_init(|| {
+                    (lazy.compute)(slot.file)
+                        .into_iter()
+                        .filter_map(|(qualified, summary)| {
+                            let inner = qualified
+                                .strip_prefix(slot.module.as_str())?
+                                .strip_prefix('.')?;
+                            Some((inner.to_string(), summary))
+                        })
+                        .collect()
+                });
+                return summaries.get(&name[end + 1..]);
+            }
+        }
+        None
+    }
+
+    /// The summaries at hand (a module left for later is not computed for this).
     pub fn len(&self) -> usize {
         self.by_name.len()
     }
@@ -200,6 +317,7 @@ impl ExternalSummaries {
         self.by_name.is_empty()
     }
 
+    /// The summaries at hand (a module left for later is not computed for this).
     pub fn iter(&self) -> impl Iterator<Item = (&String, &ExternalSummary)> {
         self.by_name.iter()
     }
@@ -209,7 +327,19 @@ impl ExternalSummaries {
     }
 }
 
-impl FromIterator<(String, ExternalSummary)> for ExternalSummaries {
+impl std::fmt::Debug for ExternalSummaries<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalSummaries")
+            .field("by_name", &self.by_name)
+            .field(
+                "lazy_modules",
+                &self.lazy.as_ref().map_or(0, |lazy| lazy.slots.len()),
+            )
+            .finish()
+    }
+}
+
+impl FromIterator<(String, ExternalSummary)> for ExternalSummaries<'_> {
     fn from_iter<I: IntoIterator<Item = (String, ExternalSummary)>>(iter: I) -> Self {
         collect_summaries(iter)
     }
@@ -265,14 +395,23 @@ pub fn import_name_alias(name: &str) -> Option<&str> {
 
 /// Collect summaries (keyed by path-derived names) so they are found under the names code
 /// imports them by: a summary of `src.pkg.mod.f` is also `pkg.mod.f` unless that name is taken.
-pub fn collect_summaries(
+pub fn collect_summaries<'p>(
     summaries: impl IntoIterator<Item = (String, ExternalSummary)>,
-) -> ExternalSummaries {
-    let mut by_name: FxHashMap<String, ExternalSummary> = summaries.into_iter().collect();
+) -> ExternalSummaries<'p> {
+    let by_name: FxHashMap<String, ExternalSummary> = summaries.into_iter().collect();
     let aliases: Vec<(String, ExternalSummary)> = by_name
         .iter()
         .filter_map(|(name, summary)| Some((import_name_alias(name)?.to_string(), summary.clone())))
         .collect();
+    indexed(by_name, aliases)
+}
+
+/// Summaries by name, plus `aliases` where the name is free, with the functions returning
+/// source data indexed for the prefilter.
+fn indexed<'p>(
+    mut by_name: FxHashMap<String, ExternalSummary>,
+    aliases: Vec<(String, ExternalSummary)>,
+) -> ExternalSummaries<'p> {
     for (alias, summary) in aliases {
         by_name.entry(alias).or_insert(summary);
     }
@@ -285,6 +424,7 @@ pub fn collect_summaries(
     ExternalSummaries {
         by_name,
         returning_sources,
+        lazy: None,
     }
 }
 
@@ -347,6 +487,13 @@ pub fn may_have_sources(
     external: Option<&ExternalSummaries>,
 ) -> bool {
     prefilter::may_have_sources(body, semantic, &config.models, external)
+}
+
+/// Whether a function of this module could return source data (a textual test: `false` is
+/// certain). Modules for which it is `false` may be left out of the summaries given to
+/// [`ExternalSummaries::project`] and computed on first use.
+pub fn may_return_sources(text: &str, module_name: Option<&str>, models: &Models) -> bool {
+    prefilter::text_may_return_sources(text, module_name, models)
 }
 
 /// Summaries of a module's top-level functions and class methods, keyed by

@@ -203,6 +203,8 @@ pub(crate) struct Index {
     pub entry_decorators: FxHashSet<String>,
     pub django_view_methods: FxHashSet<String>,
     pub sink_rules: Vec<Option<Rule>>,
+    /// What the textual test for modules that may return source data looks for.
+    pub source_words: super::prefilter::SourceWords,
 }
 
 impl Models {
@@ -297,6 +299,14 @@ impl Models {
         index.request_attrs = self.request.attributes.iter().cloned().collect();
         index.entry_decorators = self.entry.decorator_attrs.iter().cloned().collect();
         index.django_view_methods = self.entry.django_view_methods.iter().cloned().collect();
+        index.source_words = super::prefilter::SourceWords::new(
+            index.sources.keys().map(String::as_str),
+            index
+                .request_params
+                .iter()
+                .chain(&index.request_annotations)
+                .map(String::as_str),
+        );
         self.index = index;
     }
 

@@ -16,6 +16,8 @@
 //! more: class bodies, lambdas, decorators), resolving each outermost name chain in the scope
 //! the engine would use (comprehensions are evaluated in their enclosing function's scope).
 
+use rustc_hash::FxHashSet;
+
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, Stmt, Visitor, ast, visitor};
 
@@ -51,6 +53,92 @@ pub(crate) fn may_have_sources(
         probe.visit_stmt(stmt);
     }
     probe.found
+}
+
+/// Whether a function of this module could return source data, judged from its text alone
+/// (`false` is certain; computing the module's summaries is then unnecessary for anything but
+/// calls that pass tainted data into it).
+///
+/// A summary run has two ways to create a source label (route parameters are sources only
+/// when reporting): a qualified name at or below a modelled source name, and an attribute of a
+/// parameter named or annotated like a request. A qualified name is an import's module path
+/// (spelled in the import, or taken from this module's own path for a relative import)
+/// extended by attribute names spelled in the code; so each source name's first and last
+/// parts must appear as words of the text or parts of the module's name, and a request
+/// parameter needs its name or annotation as a word. Words are read everywhere, strings and
+/// comments included, which only makes the answer `true` more often.
+pub(crate) fn text_may_return_sources(
+    text: &str,
+    module_name: Option<&str>,
+    models: &Models,
+) -> bool {
+    let words = &models.idx().source_words;
+    let mut seen = vec![false; words.words.len()];
+    for part in module_name.into_iter().flat_map(|name| name.split('.')) {
+        if let Some(&index) = words.words.get(part.as_bytes()) {
+            seen[index] = true;
+        }
+    }
+    for word in identifiers(text) {
+        if word.len() > words.longest {
+            continue;
+        }
+        if let Some(&index) = words.words.get(word) {
+            if words.request.contains(&index) {
+                return true;
+            }
+            seen[index] = true;
+        }
+    }
+    words
+        .sources
+        .iter()
+        .any(|&(first, last)| seen[first] && seen[last])
+}
+
+/// The identifier-like words of `text` (ASCII letters, digits, `_`; anything else separates).
+fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.as_bytes()
+        .split(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'_'))
+        .filter(|word| !word.is_empty())
+}
+
+/// The words [`text_may_return_sources`] looks for, indexed once per set of models.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceWords {
+    /// Word -> index.
+    words: rustc_hash::FxHashMap<Box<[u8]>, usize>,
+    /// Length of the longest word (longer words of the text need no lookup).
+    longest: usize,
+    /// (first part, last part) of each source name, as word indexes.
+    sources: Vec<(usize, usize)>,
+    /// Request parameter names and annotations, as word indexes.
+    request: FxHashSet<usize>,
+}
+
+impl SourceWords {
+    pub(crate) fn new<'a>(
+        sources: impl IntoIterator<Item = &'a str>,
+        request: impl IntoIterator<Item = &'a str>,
+    ) -> SourceWords {
+        fn index_of(word: &str, words: &mut SourceWords) -> usize {
+            let next = words.words.len();
+            words.longest = words.longest.max(word.len());
+            *words.words.entry(word.as_bytes().into()).or_insert(next)
+        }
+        let mut words = SourceWords::default();
+        for name in sources {
+            let first = name.split('.').next().unwrap_or(name);
+            let last = name.rsplit('.').next().unwrap_or(name);
+            let pair = (index_of(first, &mut words), index_of(last, &mut words));
+            words.sources.push(pair);
+        }
+        for word in request {
+            let index = index_of(word, &mut words);
+            words.request.insert(index);
+        }
+        words
+    }
 }
 
 struct Probe<'s, 'm> {

@@ -62,11 +62,11 @@ fn cross_module_summaries_apply_at_call_sites() {
     )
     .into_iter()
     .collect();
-    assert!(summaries.get("pkg.helpers.run").is_some());
-    assert!(summaries.get("pkg.helpers.echo").is_some());
+    assert!(summaries.get("pkg.helpers.run", true).is_some());
+    assert!(summaries.get("pkg.helpers.echo", true).is_some());
     assert!(
         summaries
-            .get("pkg.helpers.clean")
+            .get("pkg.helpers.clean", true)
             .expect("summary")
             .param_to_return
             .is_empty()
@@ -194,15 +194,15 @@ fn summaries_of_a_src_layout_are_also_found_under_their_import_names() {
         ("x.h".to_string(), summary("x.py")),
     ]);
     assert_eq!(
-        all.get("pkg.mod.f").expect("summary").path,
+        all.get("pkg.mod.f", true).expect("summary").path,
         "src/pkg/mod.py"
     );
     assert_eq!(
-        all.get("src.pkg.mod.f").expect("summary").path,
+        all.get("src.pkg.mod.f", true).expect("summary").path,
         "src/pkg/mod.py"
     );
-    assert_eq!(all.get("x.h").expect("summary").path, "x.py");
-    assert!(all.get("other.g").is_none());
+    assert_eq!(all.get("x.h", true).expect("summary").path, "x.py");
+    assert!(all.get("other.g", true).is_none());
 }
 
 #[test]
@@ -218,4 +218,200 @@ fn dotted_names_relate_prefixes_both_ways() {
     assert!(!names.related("flask.requests"));
     assert!(!names.related("inputs"));
     assert!(!names.related("os.environ"));
+}
+
+#[test]
+fn project_summaries_compute_a_module_only_when_tainted_data_goes_in() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let summary = |path: &str| super::ExternalSummary {
+        path: path.to_string(),
+        ..super::ExternalSummary::default()
+    };
+    let computed = AtomicUsize::new(0);
+    let modules = vec![
+        ("pkg.helpers".to_string(), None),
+        (
+            "pkg.views".to_string(),
+            Some(vec![(
+                "pkg.views.current".to_string(),
+                summary("pkg/views.py"),
+            )]),
+        ),
+        ("src.tools.shell".to_string(), None),
+        // A real module named like the `src/` layout's import name keeps the name.
+        ("src.pkg.helpers".to_string(), None),
+    ];
+    let all = super::ExternalSummaries::project(modules, |file| {
+        computed.fetch_add(1, Ordering::SeqCst);
+        match file {
+            0 => vec![("pkg.helpers.run".to_string(), summary("pkg/helpers.py"))],
+            2 => vec![(
+                "src.tools.shell.sh".to_string(),
+                summary("src/tools/shell.py"),
+            )],
+            3 => vec![(
+                "src.pkg.helpers.run".to_string(),
+                summary("src/pkg/helpers.py"),
+            )],
+            _ => Vec::new(),
+        }
+    });
+    assert!(all.get("pkg.views.current", false).is_some());
+    assert!(all.get("pkg.helpers.run", false).is_none());
+    assert_eq!(computed.load(Ordering::SeqCst), 0);
+    for _ in 0..2 {
+        assert_eq!(
+            all.get("pkg.helpers.run", true).expect("summary").path,
+            "pkg/helpers.py"
+        );
+    }
+    assert!(all.get("pkg.helpers.missing", true).is_none());
+    assert_eq!(computed.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        all.get("tools.shell.sh", true).expect("summary").path,
+        "src/tools/shell.py"
+    );
+    assert_eq!(
+        all.get("src.pkg.helpers.run", true).expect("summary").path,
+        "src/pkg/helpers.py"
+    );
+    assert_eq!(computed.load(Ordering::SeqCst), 3);
+    assert!(all.get("os.system", true).is_none());
+}
+
+#[test]
+fn the_text_test_finds_every_module_that_can_return_source_data() {
+    let may = |text: &str, module: &str| may_return_sources(text, Some(module), &Models::builtin());
+    assert!(may(
+        "import os\ndef f():\n    return os.environ['A']\n",
+        "app"
+    ));
+    assert!(may("from sys import argv as a\n", "app"));
+    assert!(may(
+        "from flask import request\ndef f():\n    return request.args\n",
+        "app"
+    ));
+    assert!(may("def f(request):\n    return request.GET\n", "app"));
+    assert!(may("def f(r: HttpRequest):\n    return r.GET\n", "app"));
+    assert!(may("def f():\n    return input()\n", "app"));
+    // A relative import takes the first part from the module's own path.
+    assert!(may(
+        "from .globals import request\ndef f():\n    return request.args\n",
+        "flask.app"
+    ));
+    assert!(!may(
+        "import os\ndef f(p):\n    return os.path.join(p, 'x')\n",
+        "app"
+    ));
+    assert!(!may(
+        "def f(environ):\n    return environ.get('A')\n",
+        "app"
+    ));
+    assert!(!may("import sys\ndef f():\n    return sys.path\n", "app"));
+}
+
+/// Every fixture and example whose text test says "no source" indeed has no function
+/// returning source data (the text test must never be wrong in that direction).
+#[test]
+fn the_text_test_is_never_wrong_on_the_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (files, gated, returning) =
+        check_text_test(root, &[root.join("tests/fixtures"), root.join("examples")]);
+    assert!(
+        returning > 0 && gated < files,
+        "{returning} {gated} {files}"
+    );
+}
+
+/// The same on any corpus: `SNAKEGUARD_CORPUS=DIR cargo test --release --lib
+/// text_test_on_a_corpus -- --ignored --nocapture` (e.g. the benchmark corpora under
+/// bench/.work/corpora).
+#[test]
+#[ignore = "needs a corpus: SNAKEGUARD_CORPUS=DIR"]
+fn the_text_test_is_never_wrong_on_a_corpus() {
+    let Ok(corpus) = std::env::var("SNAKEGUARD_CORPUS") else {
+        panic!("set SNAKEGUARD_CORPUS to a directory of Python code");
+    };
+    let root = std::path::PathBuf::from(corpus);
+    let (files, gated, returning) = check_text_test(&root, std::slice::from_ref(&root));
+    println!("{files} files, {gated} may return source data, {returning} do");
+}
+
+/// (files, files the text test lets through, files with a function returning source data);
+/// panics on a file whose source the text test missed.
+fn check_text_test(root: &std::path::Path, dirs: &[std::path::PathBuf]) -> (usize, usize, usize) {
+    let mut files = Vec::new();
+    let mut pending = dirs.to_vec();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "py") {
+                files.push(path);
+            }
+        }
+    }
+    let analyzer = crate::analysis::Analyzer::new(
+        &taint_rules(),
+        crate::rules::options::RuleOptions::default(),
+    );
+    let (mut gated, mut returning) = (0, 0);
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let path = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let input = crate::analysis::SourceInput {
+            path: &path,
+            bytes: &bytes,
+        };
+        let returns_source = analyzer
+            .summarize(&input)
+            .iter()
+            .any(|(_, summary)| summary.returns_source.is_some());
+        let may = analyzer.may_return_sources(&input);
+        assert!(may || !returns_source, "{path}: a source was missed");
+        gated += usize::from(may);
+        returning += usize::from(returns_source);
+    }
+    (files.len(), gated, returning)
+}
+
+#[test]
+fn models_come_before_a_projects_own_definitions() {
+    // A project that defines `shlex.quote` itself (the standard library does) is still judged
+    // by the model: the call sanitizes.
+    let shlex = "def quote(s):\n    return s\n";
+    let parsed = parse_module(shlex);
+    let semantic = SemanticModel::build(parsed.body(), Some("shlex"), false);
+    let lines = LineMap::new(shlex);
+    let models = Models::builtin();
+    let summaries: ExternalSummaries = summarize_module(
+        parsed.body(),
+        &semantic,
+        &lines,
+        "shlex.py",
+        "shlex",
+        &models,
+    )
+    .into_iter()
+    .collect();
+    assert!(summaries.get("shlex.quote", true).is_some());
+    let app = "import os, shlex\nfrom flask import request\ndef v():\n    os.system('ls ' + shlex.quote(request.args['a']))\n";
+    let parsed = parse_module(app);
+    let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
+    let lines = LineMap::new(app);
+    let config = TaintConfig::new(&taint_rules(), models).unwrap();
+    let result = analyse(
+        parsed.body(),
+        &semantic,
+        &lines,
+        "app.py",
+        &config,
+        Some(&summaries),
+    );
+    assert!(result.findings.is_empty(), "{:?}", result.findings.len());
 }
