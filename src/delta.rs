@@ -10,8 +10,9 @@
 //! Across files: a change can make an *unchanged* file vulnerable — a helper that sanitized its
 //! argument no longer does, and a view that calls it now sends request data to a shell. So when
 //! the front door supplies the project's unchanged Python files ([`ProjectFile`]), the taint
-//! summaries of every module are computed for both sides (changed files' base and head texts,
-//! unchanged files once), changed files are analysed with their side's summaries, and the
+//! summaries of every module are available on both sides (changed files' base and head texts
+//! summarized up front, unchanged files once — up front when they may return source data,
+//! otherwise when tainted data is first passed into them), changed files are analysed with their side's summaries, and the
 //! unchanged files that mention a function whose summary changed are analysed twice — with the
 //! base and with the head summaries — and compared the same way. Their new findings carry a
 //! flow step inside the changed function, which the review planner places on its changed line.
@@ -21,7 +22,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::analysis::taint::{ExternalSummaries, ExternalSummary, collect_summaries};
+use crate::analysis::taint::{ExternalSummaries, ExternalSummary, ModuleSummaries};
 use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput, module_name_of};
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
 use crate::finding::{Diagnostic, Finding};
@@ -121,25 +122,46 @@ fn compute_parallel(analyzer: &Analyzer, changes: &ChangeSet, project: &[Project
 }
 
 /// Taint summaries of the project's modules as they are at the base and at the head.
-struct Sides {
-    base: ExternalSummaries<'static>,
-    head: ExternalSummaries<'static>,
+struct Sides<'a> {
+    base: ExternalSummaries<'a>,
+    head: ExternalSummaries<'a>,
     /// (module, function) last name segments of the functions whose behaviour differs between
     /// the sides: an affected file mentions both (`from .helpers import clean`).
     changed_names: FxHashSet<(String, String)>,
 }
 
-impl Sides {
-    fn summarize(analyzer: &Analyzer, changes: &ChangeSet, project: &[&ProjectFile]) -> Sides {
+impl<'a> Sides<'a> {
+    fn summarize(
+        analyzer: &'a Analyzer,
+        changes: &ChangeSet,
+        project: &'a [&'a ProjectFile],
+    ) -> Sides<'a> {
         let summarize = |path: &str, text: &str| {
             analyzer.summarize(&SourceInput {
                 path,
                 bytes: text.as_bytes(),
             })
         };
-        let unchanged: Vec<_> = project
+        // Unchanged modules that may return source data now, the others on first use (see
+        // `ExternalSummaries::project`).
+        let unchanged: Vec<(String, Option<ModuleSummaries>)> = project
             .par_iter()
-            .flat_map_iter(|file| summarize(&file.path, &file.text))
+            .map(|file| {
+                let input = SourceInput {
+                    path: &file.path,
+                    bytes: file.text.as_bytes(),
+                };
+                match module_name_of(&file.path).0 {
+                    // Not importable: nothing to summarize.
+                    None => (String::new(), Some(Vec::new())),
+                    Some(module) => {
+                        let summaries = analyzer
+                            .may_return_sources(&input)
+                            .then(|| analyzer.summarize(&input));
+                        (module, summaries)
+                    }
+                }
+            })
             .collect();
         // Each changed file's summaries on both sides; the base under its own (old) path, which
         // is the module its importers name.
@@ -196,11 +218,38 @@ impl Sides {
                 }
             }
         }
-        let (base_changed, head_changed): (Vec<_>, Vec<_>) = per_file.into_iter().unzip();
-        let base_changed: Vec<_> = base_changed.into_iter().flatten().collect();
-        let head_changed: Vec<_> = head_changed.into_iter().flatten().collect();
-        let side = |changed: Vec<(String, _)>| -> ExternalSummaries<'static> {
-            collect_summaries(unchanged.iter().cloned().chain(changed))
+        // Each side's changed modules, under the path the side has them at.
+        let module_of = |path: &Option<String>| {
+            path.as_deref()
+                .and_then(|path| module_name_of(path).0)
+                .unwrap_or_default()
+        };
+        let (base_changed, head_changed): (Vec<_>, Vec<_>) = changes
+            .python_files()
+            .zip(per_file)
+            .map(|(file, (base, head))| {
+                (
+                    (module_of(&file.old_path), base),
+                    (module_of(&file.new_path), head),
+                )
+            })
+            .unzip();
+        let side = |changed: Vec<(String, ModuleSummaries)>| -> ExternalSummaries<'a> {
+            let modules = unchanged
+                .iter()
+                .cloned()
+                .chain(
+                    changed
+                        .into_iter()
+                        .map(|(module, summaries)| (module, Some(summaries))),
+                )
+                .collect();
+            ExternalSummaries::project(modules, move |index| {
+                project
+                    .get(index)
+                    .map(|file| summarize(&file.path, &file.text))
+                    .unwrap_or_default()
+            })
         };
         Sides {
             base: side(base_changed),
