@@ -11,8 +11,7 @@
 //! argument no longer does, and a view that calls it now sends request data to a shell. So when
 //! the front door supplies the project's unchanged Python files ([`ProjectFile`]), the taint
 //! summaries of every module are available on both sides (changed files' base and head texts
-//! summarized up front, unchanged files once — up front when they may return source data,
-//! otherwise when tainted data is first passed into them), changed files are analysed with their side's summaries, and the
+//! summarized up front, unchanged files when first needed), changed files are analysed with their side's summaries, and the
 //! unchanged files that mention a function whose summary changed are analysed twice — with the
 //! base and with the head summaries — and compared the same way. Their new findings carry a
 //! flow step inside the changed function, which the review planner places on its changed line.
@@ -142,27 +141,7 @@ impl<'a> Sides<'a> {
                 bytes: text.as_bytes(),
             })
         };
-        // Unchanged modules that may return source data now, the others on first use (see
-        // `ExternalSummaries::project`).
-        let unchanged: Vec<(String, Option<ModuleSummaries>)> = project
-            .par_iter()
-            .map(|file| {
-                let input = SourceInput {
-                    path: &file.path,
-                    bytes: file.text.as_bytes(),
-                };
-                match module_name_of(&file.path).0 {
-                    // Not importable: nothing to summarize.
-                    None => (String::new(), Some(Vec::new())),
-                    Some(module) => {
-                        let summaries = analyzer
-                            .may_return_sources(&input)
-                            .then(|| analyzer.summarize(&input));
-                        (module, summaries)
-                    }
-                }
-            })
-            .collect();
+        let paths: Vec<String> = project.iter().map(|file| file.path.clone()).collect();
         // Each changed file's summaries on both sides; the base under its own (old) path, which
         // is the module its importers name.
         let per_file: Vec<(Vec<_>, Vec<_>)> = changes
@@ -234,22 +213,14 @@ impl<'a> Sides<'a> {
                 )
             })
             .unzip();
+        // Unchanged modules are summarized when first needed (see `ExternalSummaries::project`);
+        // the changed ones win a name both define.
         let side = |changed: Vec<(String, ModuleSummaries)>| -> ExternalSummaries<'a> {
-            let modules = unchanged
-                .iter()
-                .cloned()
-                .chain(
-                    changed
-                        .into_iter()
-                        .map(|(module, summaries)| (module, Some(summaries))),
-                )
-                .collect();
-            ExternalSummaries::project(modules, move |index| {
-                project
-                    .get(index)
-                    .map(|file| summarize(&file.path, &file.text))
-                    .unwrap_or_default()
-            })
+            analyzer.project_summaries(
+                paths.clone(),
+                |index| project.get(index).map(|file| file.text.as_bytes()),
+                changed,
+            )
         };
         Sides {
             base: side(base_changed),

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::analysis::taint::ExternalSummaries;
-use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput, module_name_of};
+use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
 use crate::report::ScanReport;
@@ -144,13 +144,13 @@ pub fn scan_files(
         .build()
         .map_err(|e| ScanError::ThreadPool(e.to_string()))?;
     let results: Vec<(String, Option<String>, FileAnalysis)> = pool.install(|| {
-        // Taint summaries of the scanned modules first, so a flow through a helper in another
-        // project module is followed (`from .helpers import run`). Only modules that may
-        // return source data are summarized now; the others when a call passes tainted data
-        // into them.
-        let summaries = analyzer
-            .runs_taint()
-            .then(|| project_summaries(files, &analyzer));
+        // Taint summaries of the scanned modules, so a flow through a helper in another project
+        // module is followed (`from .helpers import run`); each is computed when first needed.
+        let summaries = analyzer.runs_taint().then(|| {
+            // A file that cannot be read is reported by its own analysis.
+            let paths = files.iter().map(|file| path_key(file)).collect();
+            analyzer.project_summaries(paths, |index| std::fs::read(&files[index]).ok(), Vec::new())
+        });
         files
             .par_iter()
             .map(|file| analyse_one(file, &analyzer, config, summaries.as_ref()))
@@ -185,46 +185,13 @@ pub fn scan_files(
     Ok(report)
 }
 
-/// Taint summaries of `files` as project modules (see [`ExternalSummaries::project`]).
-fn project_summaries<'a>(files: &'a [PathBuf], analyzer: &'a Analyzer) -> ExternalSummaries<'a> {
-    let summarize = |file: &Path, path: &str, eager: bool| -> Option<Vec<_>> {
-        // A file that cannot be read is reported by its analysis; it has no summaries.
-        let Ok(bytes) = std::fs::read(file) else {
-            return Some(Vec::new());
-        };
-        let input = SourceInput {
-            path,
-            bytes: &bytes,
-        };
-        (!eager || analyzer.may_return_sources(&input)).then(|| analyzer.summarize(&input))
-    };
-    let importable: Vec<(&PathBuf, String, String)> = files
-        .iter()
-        .filter_map(|file| {
-            let path = display_path(file).to_string_lossy().replace('\\', "/");
-            let module = module_name_of(&path).0?;
-            Some((file, path, module))
-        })
-        .collect();
-    let modules = importable
-        .par_iter()
-        .map(|(file, path, module)| (module.clone(), summarize(file, path, true)))
-        .collect();
-    ExternalSummaries::project(modules, move |index| {
-        importable
-            .get(index)
-            .and_then(|(file, path, _)| summarize(file, path, false))
-            .unwrap_or_default()
-    })
-}
-
 fn analyse_one(
     file: &Path,
     analyzer: &Analyzer,
     config: &Config,
     summaries: Option<&ExternalSummaries<'_>>,
 ) -> (String, Option<String>, FileAnalysis) {
-    let path = display_path(file).to_string_lossy().replace('\\', "/");
+    let path = path_key(file);
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -256,6 +223,11 @@ fn analyse_one(
     let text = (!analysis.findings.is_empty())
         .then(|| crate::analysis::decode::decode_source(&bytes).text);
     (path, text, analysis)
+}
+
+/// The path findings and module names use: [`display_path`] with forward slashes.
+fn path_key(file: &Path) -> String {
+    display_path(file).to_string_lossy().replace('\\', "/")
 }
 
 /// A path for display and fingerprints: relative to the working directory when under it.

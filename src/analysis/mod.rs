@@ -136,6 +136,67 @@ impl Analyzer {
         taint::may_return_sources(&decoded.text, module_name.as_deref(), &config.models)
     }
 
+    /// Taint summaries of a project's files for [`Analyzer::analyse_with`], each computed when
+    /// first needed (see [`taint::ExternalSummaries::project`]): `paths` are the files
+    /// (scan-root-relative), `read(i)` gives the bytes of `paths[i]` (`None` when unreadable);
+    /// `given` are modules summarized already (a change's own files), which win a name both
+    /// define.
+    pub fn project_summaries<'a, B: AsRef<[u8]>>(
+        &'a self,
+        paths: Vec<String>,
+        read: impl Fn(usize) -> Option<B> + Send + Sync + 'a,
+        given: Vec<(String, taint::ModuleSummaries)>,
+    ) -> taint::ExternalSummaries<'a> {
+        // Positions in `paths` of the importable files, in the order given to `project`.
+        let importable: Vec<(usize, String)> = paths
+            .iter()
+            .enumerate()
+            .filter_map(|(index, path)| Some((index, module_name_of(path).0?)))
+            .collect();
+        let files: Vec<usize> = importable.iter().map(|(index, _)| *index).collect();
+        let modules = importable
+            .into_iter()
+            .map(|(_, module)| (module, None))
+            .chain(
+                given
+                    .into_iter()
+                    .map(|(module, summaries)| (module, Some(summaries))),
+            )
+            .collect();
+        // Runs `use_input` on the file at a position of `modules` (not when unreadable).
+        let with_input = std::sync::Arc::new(
+            move |position: usize, use_input: &mut dyn FnMut(&SourceInput)| {
+                let Some(&index) = files.get(position) else {
+                    return;
+                };
+                if let Some(bytes) = read(index) {
+                    use_input(&SourceInput {
+                        path: &paths[index],
+                        bytes: bytes.as_ref(),
+                    });
+                }
+            },
+        );
+        let for_summaries = with_input.clone();
+        let summarize = move |position: usize| {
+            let mut summaries = Vec::new();
+            for_summaries(position, &mut |input| summaries = self.summarize(input));
+            summaries
+        };
+        let may_return_sources = move |position: usize| {
+            let mut may = false;
+            with_input(position, &mut |input| may = self.may_return_sources(input));
+            may
+        };
+        taint::ExternalSummaries::project(
+            modules,
+            taint::ModuleQueries {
+                may_return_sources: Box::new(may_return_sources),
+                summarize: Box::new(summarize),
+            },
+        )
+    }
+
     /// Analyse one file, following calls into other project modules through `external`
     /// summaries (see [`Analyzer::summarize`]).
     pub fn analyse_with(

@@ -20,9 +20,10 @@
 //! propagate, arguments that reach a sink inside the callee are reported at the call site.
 //! Models come first (a project that defines `shlex.quote` itself is judged by the model, as
 //! its users are), and a summary speaks only when tainted data goes in or source data comes
-//! out. That lets a scan summarize up front only the modules whose text could return source
-//! data and the rest the first time tainted data is passed into them
-//! ([`ExternalSummaries::project`]): most modules are never summarized.
+//! out. That lets a scan summarize a module only when it is first needed
+//! ([`ExternalSummaries::project`]): when tainted data is passed into it, or when another
+//! module refers to it and a cheap textual test says it could return source data. Most
+//! modules are never summarized.
 
 mod engine;
 pub mod models;
@@ -188,7 +189,7 @@ impl ExternalSummary {
 /// Summaries of other project modules' functions, keyed by qualified name (`pkg.mod.func`,
 /// `pkg.mod.Class.method`). Built with [`collect_summaries`] (or `collect()`) when every
 /// summary is at hand, or with [`ExternalSummaries::project`], which computes a module's
-/// summaries the first time a call passes tainted data into it.
+/// summaries when they are first needed.
 #[derive(Default)]
 pub struct ExternalSummaries<'p> {
     by_name: FxHashMap<String, ExternalSummary>,
@@ -200,13 +201,22 @@ pub struct ExternalSummaries<'p> {
 /// One module's summaries by qualified name, as [`summarize_module`] returns them.
 pub type ModuleSummaries = Vec<(String, ExternalSummary)>;
 
+/// What [`ExternalSummaries::project`] asks about a module, by its position in the list.
+pub struct ModuleQueries<'p> {
+    /// The cheap textual test [`may_return_sources`] (`false` is certain).
+    pub may_return_sources: Box<dyn Fn(usize) -> bool + Send + Sync + 'p>,
+    /// The module's summaries ([`summarize_module`]).
+    pub summarize: Box<dyn Fn(usize) -> ModuleSummaries + Send + Sync + 'p>,
+}
+
 /// Modules whose summaries are computed on first use (see [`ExternalSummaries::project`]).
 struct LazyModules<'p> {
     /// Module name (and its `src/`-layout import name) -> index into `slots`.
     by_module: FxHashMap<String, usize>,
+    /// Every dotted prefix of a module name (the name included) -> the modules below it.
+    below: FxHashMap<String, Vec<usize>>,
     slots: Vec<LazySlot>,
-    /// Summaries of the module at a file position (as given to `project`).
-    compute: Box<dyn Fn(usize) -> ModuleSummaries + Send + Sync + 'p>,
+    queries: ModuleQueries<'p>,
 }
 
 struct LazySlot {
@@ -214,20 +224,92 @@ struct LazySlot {
     module: String,
     /// Position in the module list given to `project`.
     file: usize,
-    /// Once computed: summaries by name inside the module (`func`, `Class.method`).
-    summaries: OnceLock<FxHashMap<String, ExternalSummary>>,
+    /// Once asked: whether the module's text could return source data.
+    may_return_sources: OnceLock<bool>,
+    /// Once computed: summaries by name inside the module (`func`, `Class.method`), and those
+    /// inner names that return source data.
+    summaries: OnceLock<(FxHashMap<String, ExternalSummary>, DottedNames)>,
+}
+
+impl LazyModules<'_> {
+    /// The longest module `name` is inside (`pkg.mod` for `pkg.mod.Class.f`), with the rest of
+    /// the name (`Class.f`).
+    fn module_of<'n>(&self, name: &'n str) -> Option<(&LazySlot, &'n str)> {
+        let mut end = name.len();
+        while let Some(dot) = name[..end].rfind('.') {
+            end = dot;
+            if let Some(&slot) = self.by_module.get(&name[..end]) {
+                return Some((&self.slots[slot], &name[end + 1..]));
+            }
+        }
+        None
+    }
+
+    fn summaries<'s>(
+        &'s self,
+        slot: &'s LazySlot,
+    ) -> &'s (FxHashMap<String, ExternalSummary>, DottedNames) {
+        slot.summaries.get_or_init(|| {
+            let mut returning = DottedNames::default();
+            let summaries: FxHashMap<String, ExternalSummary> = (self.queries.summarize)(slot.file)
+                .into_iter()
+                .filter_map(|(qualified, summary)| {
+                    let inner = qualified
+                        .strip_prefix(slot.module.as_str())?
+                        .strip_prefix('.')?;
+                    if summary.returns_source.is_some() {
+                        returning.insert(inner);
+                    }
+                    Some((inner.to_string(), summary))
+                })
+                .collect();
+            (summaries, returning)
+        })
+    }
+
+    fn may_return_sources(&self, slot: &LazySlot) -> bool {
+        *slot
+            .may_return_sources
+            .get_or_init(|| (self.queries.may_return_sources)(slot.file))
+    }
+
+    /// Whether a function returning source data is `name`, below it or above it (see
+    /// [`DottedNames::related`]), computing summaries only of modules whose text may
+    /// return source data.
+    fn related_to_returning(&self, name: &str) -> bool {
+        let returns_in = |slot: &LazySlot, rest: Option<&str>| {
+            if !self.may_return_sources(slot) {
+                return false;
+            }
+            let (_, returning) = self.summaries(slot);
+            match rest {
+                Some(rest) => returning.related(rest),
+                None => !returning.is_empty(),
+            }
+        };
+        if let Some((slot, rest)) = self.module_of(name)
+            && returns_in(slot, Some(rest))
+        {
+            return true;
+        }
+        self.below.get(name).is_some_and(|slots| {
+            slots
+                .iter()
+                .any(|&slot| returns_in(&self.slots[slot], None))
+        })
+    }
 }
 
 impl<'p> ExternalSummaries<'p> {
     /// Summaries of a project's modules, given in file order with their path-derived module
-    /// names. A module given with its summaries (`Some`) is used as is; for the others
-    /// (`None`), `compute(i)` runs the first time a call passes tainted data into module `i`.
-    /// Only modules whose functions cannot return source data may be left out (see
-    /// [`crate::analysis::Analyzer::may_return_sources`]): the prefilter and calls with untainted
-    /// arguments consult the given summaries only.
+    /// names. A module given with its summaries (`Some`) is used as is; the others (`None`)
+    /// are asked through `queries` when first needed: whether their text could return source
+    /// data when a module refers to them or calls them, their summaries when that test says
+    /// so or when a call passes tainted data into them. Most modules of a project are never
+    /// summarized.
     pub fn project(
         modules: Vec<(String, Option<ModuleSummaries>)>,
-        compute: impl Fn(usize) -> ModuleSummaries + Send + Sync + 'p,
+        queries: ModuleQueries<'p>,
     ) -> Self {
         let names: FxHashSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
         // An import name that is also a real module's name belongs to that module.
@@ -240,8 +322,9 @@ impl<'p> ExternalSummaries<'p> {
         let mut aliases = Vec::new();
         let mut lazy = LazyModules {
             by_module: FxHashMap::default(),
+            below: FxHashMap::default(),
             slots: Vec::new(),
-            compute: Box::new(compute),
+            queries,
         };
         for (file, (module, summaries)) in modules.iter().enumerate() {
             let alias = alias_of(module);
@@ -261,11 +344,19 @@ impl<'p> ExternalSummaries<'p> {
                     lazy.slots.push(LazySlot {
                         module: module.clone(),
                         file,
+                        may_return_sources: OnceLock::new(),
                         summaries: OnceLock::new(),
                     });
-                    lazy.by_module.insert(module.clone(), slot);
-                    if let Some(alias) = alias {
-                        lazy.by_module.entry(alias).or_insert(slot);
+                    for name in [Some(module.clone()), alias].into_iter().flatten() {
+                        let mut end = 0;
+                        for (index, part) in name.split('.').enumerate() {
+                            end += part.len() + usize::from(index > 0);
+                            lazy.below
+                                .entry(name[..end].to_string())
+                                .or_default()
+                                .push(slot);
+                        }
+                        lazy.by_module.entry(name).or_insert(slot);
                     }
                 }
             }
@@ -275,37 +366,29 @@ impl<'p> ExternalSummaries<'p> {
         summaries
     }
 
-    /// The summary of `name`. With `tainted_arguments` false only the summaries given up front
-    /// are consulted: a module left for later has no function returning source data, so its
-    /// summary would say nothing about a call without tainted arguments.
+    /// The summary of `name`. With `tainted_arguments` false, a module left for later is
+    /// summarized only if its text may return source data: otherwise its summary would say
+    /// nothing about a call without tainted arguments.
     pub fn get(&self, name: &str, tainted_arguments: bool) -> Option<&ExternalSummary> {
         if let Some(summary) = self.by_name.get(name) {
             return Some(summary);
         }
-        if !tainted_arguments {
+        let lazy = self.lazy.as_ref()?;
+        let (slot, rest) = lazy.module_of(name)?;
+        if !tainted_arguments && !lazy.may_return_sources(slot) {
             return None;
         }
-        let lazy = self.lazy.as_ref()?;
-        let mut end = name.len();
-        while let Some(dot) = name[..end].rfind('.') {
-            end = dot;
-            if let Some(&slot) = lazy.by_module.get(&name[..end]) {
-                let slot = &lazy.slots[slot];
-                let summaries = slot.summaries.get_or_init(|| {
-                    (lazy.compute)(slot.file)
-                        .into_iter()
-                        .filter_map(|(qualified, summary)| {
-                            let inner = qualified
-                                .strip_prefix(slot.module.as_str())?
-                                .strip_prefix('.')?;
-                            Some((inner.to_string(), summary))
-                        })
-                        .collect()
-                });
-                return summaries.get(&name[end + 1..]);
-            }
-        }
-        None
+        lazy.summaries(slot).0.get(rest)
+    }
+
+    /// Whether a function returning source data is `name`, below it or above it (for the
+    /// prefilter).
+    pub(crate) fn related_to_returning(&self, name: &str) -> bool {
+        self.returning_sources.related(name)
+            || self
+                .lazy
+                .as_ref()
+                .is_some_and(|lazy| lazy.related_to_returning(name))
     }
 
     /// The summaries at hand (a module left for later is not computed for this).
@@ -320,10 +403,6 @@ impl<'p> ExternalSummaries<'p> {
     /// The summaries at hand (a module left for later is not computed for this).
     pub fn iter(&self) -> impl Iterator<Item = (&String, &ExternalSummary)> {
         self.by_name.iter()
-    }
-
-    pub(crate) fn returning_sources(&self) -> &DottedNames {
-        &self.returning_sources
     }
 }
 
@@ -362,6 +441,10 @@ impl DottedNames {
             self.covering.insert(name[..end].to_string());
         }
         self.names.insert(name.to_string());
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 
     /// `name` equals a member, is a dotted prefix of one, or has one as a dotted prefix.

@@ -30,17 +30,15 @@ pub(crate) fn may_have_sources(
     body: &[Stmt],
     semantic: &SemanticModel,
     models: &Models,
-    external: Option<&ExternalSummaries>,
+    external: Option<&ExternalSummaries<'_>>,
 ) -> bool {
     let mut probe = Probe {
         semantic,
         models,
         // A value of kind `request` (a request parameter) is a source when read: the models'
         // index lists it with the sources.
-        targets: [
-            Some(&models.idx().source_names),
-            external.map(ExternalSummaries::returning_sources),
-        ],
+        sources: &models.idx().source_names,
+        external,
         scope: MODULE_SCOPE,
         found: false,
     };
@@ -144,14 +142,21 @@ impl SourceWords {
 struct Probe<'s, 'm> {
     semantic: &'s SemanticModel<'s>,
     models: &'m Models,
-    targets: [Option<&'m DottedNames>; 2],
+    sources: &'m DottedNames,
+    /// Other project modules' functions returning source data.
+    external: Option<&'m ExternalSummaries<'m>>,
     scope: ScopeId,
     found: bool,
 }
 
 impl Probe<'_, '_> {
     fn check(&mut self, qualified: &str) {
-        let related = |name: &str| self.targets.iter().flatten().any(|t| t.related(name));
+        let related = |name: &str| {
+            self.sources.related(name)
+                || self
+                    .external
+                    .is_some_and(|external| external.related_to_returning(name))
+        };
         if related(qualified) {
             self.found = true;
         }

@@ -221,13 +221,17 @@ fn dotted_names_relate_prefixes_both_ways() {
 }
 
 #[test]
-fn project_summaries_compute_a_module_only_when_tainted_data_goes_in() {
+fn project_summaries_are_computed_only_when_needed() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let summary = |path: &str| super::ExternalSummary {
         path: path.to_string(),
         ..super::ExternalSummary::default()
     };
-    let computed = AtomicUsize::new(0);
+    let returning = |path: &str| super::ExternalSummary {
+        returns_source: Some(("os.environ".to_string(), Confidence::Medium)),
+        ..summary(path)
+    };
+    let (asked, summarized) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let modules = vec![
         ("pkg.helpers".to_string(), None),
         (
@@ -240,25 +244,44 @@ fn project_summaries_compute_a_module_only_when_tainted_data_goes_in() {
         ("src.tools.shell".to_string(), None),
         // A real module named like the `src/` layout's import name keeps the name.
         ("src.pkg.helpers".to_string(), None),
+        ("pkg.config".to_string(), None),
     ];
-    let all = super::ExternalSummaries::project(modules, |file| {
-        computed.fetch_add(1, Ordering::SeqCst);
-        match file {
-            0 => vec![("pkg.helpers.run".to_string(), summary("pkg/helpers.py"))],
-            2 => vec![(
-                "src.tools.shell.sh".to_string(),
-                summary("src/tools/shell.py"),
-            )],
-            3 => vec![(
-                "src.pkg.helpers.run".to_string(),
-                summary("src/pkg/helpers.py"),
-            )],
-            _ => Vec::new(),
-        }
-    });
+    let all = super::ExternalSummaries::project(
+        modules,
+        super::ModuleQueries {
+            may_return_sources: Box::new(|file| {
+                asked.fetch_add(1, Ordering::SeqCst);
+                file == 4
+            }),
+            summarize: Box::new(|file| {
+                summarized.fetch_add(1, Ordering::SeqCst);
+                match file {
+                    0 => vec![("pkg.helpers.run".to_string(), summary("pkg/helpers.py"))],
+                    2 => vec![(
+                        "src.tools.shell.sh".to_string(),
+                        summary("src/tools/shell.py"),
+                    )],
+                    3 => vec![(
+                        "src.pkg.helpers.run".to_string(),
+                        summary("src/pkg/helpers.py"),
+                    )],
+                    4 => vec![("pkg.config.env".to_string(), returning("pkg/config.py"))],
+                    _ => Vec::new(),
+                }
+            }),
+        },
+    );
+    let counts = || {
+        (
+            asked.load(Ordering::SeqCst),
+            summarized.load(Ordering::SeqCst),
+        )
+    };
     assert!(all.get("pkg.views.current", false).is_some());
+    // Without tainted arguments a module that cannot return source data is only asked.
     assert!(all.get("pkg.helpers.run", false).is_none());
-    assert_eq!(computed.load(Ordering::SeqCst), 0);
+    assert!(!all.related_to_returning("pkg.helpers.run"));
+    assert_eq!(counts(), (1, 0));
     for _ in 0..2 {
         assert_eq!(
             all.get("pkg.helpers.run", true).expect("summary").path,
@@ -266,7 +289,7 @@ fn project_summaries_compute_a_module_only_when_tainted_data_goes_in() {
         );
     }
     assert!(all.get("pkg.helpers.missing", true).is_none());
-    assert_eq!(computed.load(Ordering::SeqCst), 1);
+    assert_eq!(counts(), (1, 1));
     assert_eq!(
         all.get("tools.shell.sh", true).expect("summary").path,
         "src/tools/shell.py"
@@ -275,8 +298,17 @@ fn project_summaries_compute_a_module_only_when_tainted_data_goes_in() {
         all.get("src.pkg.helpers.run", true).expect("summary").path,
         "src/pkg/helpers.py"
     );
-    assert_eq!(computed.load(Ordering::SeqCst), 3);
+    assert_eq!(counts(), (1, 3));
+    // A module whose text may return source data is summarized for the prefilter, which
+    // finds its function by name, below it, or above it (the module, the package).
+    assert!(all.related_to_returning("pkg.config.env"));
+    assert!(all.related_to_returning("pkg.config.env.get"));
+    assert!(all.related_to_returning("pkg.config"));
+    assert!(all.related_to_returning("pkg"));
+    assert!(!all.related_to_returning("pkg.config.other"));
+    assert!(all.get("pkg.config.env", false).is_some());
     assert!(all.get("os.system", true).is_none());
+    assert_eq!(counts(), (2, 4));
 }
 
 #[test]
