@@ -256,6 +256,11 @@ impl Analyzer {
             raw = interplay::reconcile(raw, &mut [], &taint::TaintFacts::default(), parsed.body());
         }
         if let Some(config) = self.taint.as_ref().filter(|_| taint_needed) {
+            let asks_facts: Vec<TextRange> = raw
+                .iter()
+                .filter(|finding| interplay::consults_facts(finding.rule))
+                .map(|finding| finding.range)
+                .collect();
             let mut taint = taint::analyse(
                 parsed.body(),
                 &semantic,
@@ -263,6 +268,7 @@ impl Analyzer {
                 input.path,
                 config,
                 external,
+                &asks_facts,
             );
             raw = interplay::reconcile(raw, &mut taint.findings, &taint.facts, parsed.body());
             raw.extend(taint.findings);

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::models::{CweSet, Models, SinkModel};
 use super::value::{ATTR, Const, KEY, Label, State, Value};
-use super::{ExternalSummaries, TaintFacts};
+use super::{ExternalSummaries, TaintFacts, prefilter, relevance};
 use crate::analysis::checker::{Elsewhere, RawFinding, RawStep};
 use crate::analysis::semantic::{BindingKind, MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, TextSize, ast};
@@ -129,7 +129,7 @@ pub(crate) fn analyse_module<'a>(
     models: &'a Models,
     enabled: &'a FxHashSet<Rule>,
     external: Option<&'a ExternalSummaries<'a>>,
-    export: bool,
+    run: Run,
 ) -> FileCx<'a> {
     let mut cx = FileCx {
         models,
@@ -160,43 +160,83 @@ pub(crate) fn analyse_module<'a>(
     cx.globals = globals;
     cx.summaries.clear();
 
-    // Pass 2: report on the module body and every function.
-    let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
-    interp.exec_block(body);
-    // Reporting every function is the analysis proper; a summary-only run (for other modules)
-    // needs just the exported summaries below, computed on demand.
-    let mut defs: Vec<TextSize> = if export {
-        Vec::new()
-    } else {
-        cx.functions.keys().copied().collect()
-    };
-    defs.sort();
-    for def in defs {
-        let scope = cx.functions[&def].scope;
-        let mut interp = Interp::new(&mut cx, scope, Mode::Report, Some(def));
-        interp.bind_params();
-        let body = &interp.cx.functions[&def].def.body;
-        interp.exec_block(body);
-        interp.finish_return();
-    }
-    if export {
-        let mut defs: Vec<(TextSize, String)> = cx
-            .functions
-            .iter()
-            .filter(|(_, info)| {
-                let parent = cx.semantic.scope(info.scope).parent;
-                parent == Some(MODULE_SCOPE) || info.class_scope.is_some()
-            })
-            .map(|(&def, info)| (def, cx.semantic.qualname(info.scope).to_string()))
-            .collect();
-        defs.sort();
-        for (def, qualname) in defs {
-            if let Some(summary) = summary_of(&mut cx, def) {
-                cx.exported.push((qualname, def, summary));
+    match run {
+        Run::Report { asks_facts } => {
+            // Pass 2: report on the module body and every function that can hold tainted data
+            // (see `relevance`).
+            let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
+            interp.exec_block(body);
+            let chosen = taintable_functions(&cx, asks_facts);
+            let mut defs: Vec<TextSize> = chosen.into_iter().collect();
+            defs.sort();
+            for def in defs {
+                let scope = cx.functions[&def].scope;
+                let mut interp = Interp::new(&mut cx, scope, Mode::Report, Some(def));
+                interp.bind_params();
+                let body = &interp.cx.functions[&def].def.body;
+                interp.exec_block(body);
+                interp.finish_return();
+            }
+        }
+        Run::Summaries => {
+            let mut defs: Vec<(TextSize, String)> = cx
+                .functions
+                .iter()
+                .filter(|(_, info)| {
+                    let parent = cx.semantic.scope(info.scope).parent;
+                    parent == Some(MODULE_SCOPE) || info.class_scope.is_some()
+                })
+                .map(|(&def, info)| (def, cx.semantic.qualname(info.scope).to_string()))
+                .collect();
+            defs.sort();
+            for (def, qualname) in defs {
+                if let Some(summary) = summary_of(&mut cx, def) {
+                    cx.exported.push((qualname, def, summary));
+                }
             }
         }
     }
     cx
+}
+
+/// What [`analyse_module`] computes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Run<'r> {
+    /// Findings and facts. `asks_facts`: ranges of pattern findings that consult the facts
+    /// (their functions are interpreted even when no taint can reach them).
+    Report { asks_facts: &'r [TextRange] },
+    /// Summaries of every top-level function and method (for other modules).
+    Summaries,
+}
+
+/// The functions that can hold tainted data after the module's top level ran (see
+/// `relevance`), plus those containing `asks_facts`.
+fn taintable_functions(cx: &FileCx, asks_facts: &[TextRange]) -> FxHashSet<TextSize> {
+    let tainted_globals: FxHashSet<&str> = cx
+        .globals
+        .vars
+        .iter()
+        .filter(|(_, value)| value.is_tainted())
+        .map(|(path, _)| root(path))
+        .collect();
+    let mut memo = prefilter::SourceMemo::default();
+    let candidates: Vec<relevance::Candidate> = cx
+        .functions
+        .values()
+        .map(|info| relevance::Candidate {
+            def: info.def,
+            has_sources: info.entry != Entry::None
+                || prefilter::function_may_have_sources(
+                    info.def,
+                    info.scope,
+                    cx.semantic,
+                    cx.models,
+                    cx.external,
+                    &mut memo,
+                ),
+        })
+        .collect();
+    relevance::functions_to_report(&candidates, &tainted_globals, asks_facts)
 }
 
 /// Per-file facts used to classify entry points.

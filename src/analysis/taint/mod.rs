@@ -28,6 +28,7 @@
 mod engine;
 pub mod models;
 mod prefilter;
+mod relevance;
 mod value;
 
 #[cfg(test)]
@@ -536,6 +537,8 @@ pub struct TaintResult {
 }
 
 /// Run the taint pass over one parsed module.
+/// `asks_facts` are the ranges of pattern findings that consult the facts (their functions are
+/// interpreted even when no taint can reach them).
 pub fn analyse(
     body: &[Stmt],
     semantic: &SemanticModel,
@@ -543,6 +546,7 @@ pub fn analyse(
     path: &str,
     config: &TaintConfig,
     external: Option<&ExternalSummaries>,
+    asks_facts: &[TextRange],
 ) -> TaintResult {
     let cx = engine::analyse_module(
         body,
@@ -552,7 +556,7 @@ pub fn analyse(
         &config.models,
         &config.enabled,
         external,
-        false,
+        engine::Run::Report { asks_facts },
     );
     TaintResult {
         findings: cx.findings,
@@ -590,7 +594,16 @@ pub fn summarize_module(
     models: &Models,
 ) -> Vec<(String, ExternalSummary)> {
     let enabled = FxHashSet::default();
-    let cx = engine::analyse_module(body, semantic, lines, path, models, &enabled, None, true);
+    let cx = engine::analyse_module(
+        body,
+        semantic,
+        lines,
+        path,
+        models,
+        &enabled,
+        None,
+        engine::Run::Summaries,
+    );
     cx.exported
         .iter()
         .map(|(qualname, def, summary)| {

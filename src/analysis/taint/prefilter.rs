@@ -32,6 +32,7 @@ pub(crate) fn may_have_sources(
     models: &Models,
     external: Option<&ExternalSummaries<'_>>,
 ) -> bool {
+    let mut memo = SourceMemo::default();
     let mut probe = Probe {
         semantic,
         models,
@@ -41,6 +42,7 @@ pub(crate) fn may_have_sources(
         external,
         scope: MODULE_SCOPE,
         found: false,
+        memo: &mut memo,
     };
     // Kinds the engine spells itself.
     probe.check("pathlib.Path");
@@ -50,6 +52,39 @@ pub(crate) fn may_have_sources(
         }
         probe.visit_stmt(stmt);
     }
+    probe.found
+}
+
+/// The answers of the name test for one module, by qualified name (the same names recur).
+pub(crate) type SourceMemo = rustc_hash::FxHashMap<String, bool>;
+
+/// Whether a taint source can appear inside one function (the same test as
+/// [`may_have_sources`], on the function's parameters, decorators and body, nested functions
+/// included): a function for which it is `false` creates no source label of its own. `memo`
+/// is shared by the functions of one module.
+pub(crate) fn function_may_have_sources(
+    function: &ast::StmtFunctionDef,
+    scope: ScopeId,
+    semantic: &SemanticModel,
+    models: &Models,
+    external: Option<&ExternalSummaries<'_>>,
+    memo: &mut SourceMemo,
+) -> bool {
+    let mut probe = Probe {
+        semantic,
+        models,
+        sources: &models.idx().source_names,
+        external,
+        scope,
+        found: false,
+        memo,
+    };
+    probe.check("pathlib.Path");
+    probe.check_function(function);
+    for decorator in &function.decorator_list {
+        probe.visit_expr(&decorator.expression);
+    }
+    probe.with_scope(Some(scope), &function.body);
     probe.found
 }
 
@@ -139,7 +174,7 @@ impl SourceWords {
     }
 }
 
-struct Probe<'s, 'm> {
+struct Probe<'s, 'm, 'c> {
     semantic: &'s SemanticModel<'s>,
     models: &'m Models,
     sources: &'m DottedNames,
@@ -147,23 +182,26 @@ struct Probe<'s, 'm> {
     external: Option<&'m ExternalSummaries<'m>>,
     scope: ScopeId,
     found: bool,
+    memo: &'c mut SourceMemo,
 }
 
-impl Probe<'_, '_> {
+impl Probe<'_, '_, '_> {
     fn check(&mut self, qualified: &str) {
+        if let Some(&found) = self.memo.get(qualified) {
+            self.found |= found;
+            return;
+        }
         let related = |name: &str| {
             self.sources.related(name)
                 || self
                     .external
                     .is_some_and(|external| external.related_to_returning(name))
         };
-        if related(qualified) {
-            self.found = true;
-        }
         // `builtins.input` resolves to `input`; a kind built from `builtins` is not normalized.
-        if !qualified.contains('.') && related(&format!("builtins.{qualified}")) {
-            self.found = true;
-        }
+        let found = related(qualified)
+            || (!qualified.contains('.') && related(&format!("builtins.{qualified}")));
+        self.memo.insert(qualified.to_string(), found);
+        self.found |= found;
     }
 
     fn check_function(&mut self, function: &ast::StmtFunctionDef) {
@@ -210,7 +248,7 @@ impl Probe<'_, '_> {
     }
 }
 
-impl<'a> Visitor<'a> for Probe<'_, '_> {
+impl<'a> Visitor<'a> for Probe<'_, '_, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         if self.found {
             return;

@@ -19,7 +19,15 @@ fn facts_answer_constant_sanitized_and_tainted() {
     let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
-    let result = analyse(parsed.body(), &semantic, &lines, "app.py", &config, None);
+    let result = analyse(
+        parsed.body(),
+        &semantic,
+        &lines,
+        "app.py",
+        &config,
+        None,
+        &[],
+    );
     let range_of = |needle: &str| {
         let start = source.find(needle).unwrap();
         TextRange::new(
@@ -84,6 +92,7 @@ fn cross_module_summaries_apply_at_call_sites() {
         "pkg/app.py",
         &config,
         Some(&summaries),
+        &[],
     );
     let mut found: Vec<u32> = result
         .findings
@@ -171,7 +180,7 @@ fn taint_cost_on_stdlib() {
         let semantic = SemanticModel::build(parsed.body(), None, false);
         let lines = LineMap::new(&text);
         let start = Instant::now();
-        let result = analyse(parsed.body(), &semantic, &lines, path, &config, None);
+        let result = analyse(parsed.body(), &semantic, &lines, path, &config, None, &[]);
         taint_time += start.elapsed();
         taint_findings += result.findings.len();
     }
@@ -444,6 +453,7 @@ fn models_come_before_a_projects_own_definitions() {
         "app.py",
         &config,
         Some(&summaries),
+        &[],
     );
     assert!(result.findings.is_empty(), "{:?}", result.findings.len());
 }

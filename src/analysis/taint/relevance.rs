@@ -1,0 +1,171 @@
+//! Which functions of a module are worth interpreting to report: those that can hold tainted
+//! data at all.
+//!
+//! Reporting interprets every function with untainted parameters (route parameters aside), so
+//! a function sees taint only when it creates a source label itself (the prefilter's test on
+//! its body says so, or it is an entry point), calls a function of the module that may return
+//! taint, or reads a module global that is tainted after the module's top level ran. A
+//! function that does none of these carries no tainted value and reports nothing; skipping it
+//! changes no finding. It is still interpreted when a pattern finding inside it asks the taint
+//! pass for facts (`interplay`): those facts include constants, which need the interpretation.
+//!
+//! The call relation is by name (`helper(...)`, `self.helper(...)`, any function or method
+//! of the module with that name): cheap and conservative.
+
+use rustc_hash::FxHashSet;
+
+use crate::analysis::syntax::{Expr, Stmt, TextRange, TextSize, Visitor, ast, visitor};
+
+/// A function of the module, as the selection needs it.
+pub(crate) struct Candidate<'a> {
+    pub def: &'a ast::StmtFunctionDef,
+    /// Creates a source label itself (prefilter test on its body, or an entry point).
+    pub has_sources: bool,
+}
+
+/// The functions (by definition start) to interpret when reporting. `tainted_globals` are the
+/// names of module globals holding tainted data; `asks_facts` are ranges of pattern findings
+/// that consult the taint pass's facts.
+pub(crate) fn functions_to_report(
+    candidates: &[Candidate],
+    tainted_globals: &FxHashSet<&str>,
+    asks_facts: &[TextRange],
+) -> FxHashSet<TextSize> {
+    let mentions: Vec<Mentions> = candidates
+        .iter()
+        .map(|candidate| {
+            let mut mentions = Mentions::default();
+            for stmt in &candidate.def.body {
+                mentions.visit_stmt(stmt);
+            }
+            mentions
+        })
+        .collect();
+    let mut selected: Vec<bool> = candidates
+        .iter()
+        .zip(&mentions)
+        .map(|(candidate, mentions)| {
+            candidate.has_sources
+                || mentions
+                    .names
+                    .iter()
+                    .any(|name| tainted_globals.contains(name))
+                || asks_facts
+                    .iter()
+                    .any(|range| candidate.def.range.contains_range(*range))
+        })
+        .collect();
+    // Callers of selected functions may receive taint from them: close over the call names.
+    loop {
+        let names: FxHashSet<&str> = candidates
+            .iter()
+            .zip(&selected)
+            .filter(|(_, selected)| **selected)
+            .map(|(candidate, _)| candidate.def.name.as_str())
+            .collect();
+        let mut grew = false;
+        for (index, mentions) in mentions.iter().enumerate() {
+            if !selected[index] && mentions.calls.iter().any(|name| names.contains(name)) {
+                selected[index] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    candidates
+        .iter()
+        .zip(selected)
+        .filter(|(_, selected)| *selected)
+        .map(|(candidate, _)| candidate.def.range.start())
+        .collect()
+}
+
+/// Names a function body reads and the names it calls (`f(...)` and `x.f(...)`).
+#[derive(Default)]
+struct Mentions<'a> {
+    names: FxHashSet<&'a str>,
+    calls: FxHashSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for Mentions<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) => {
+                self.names.insert(name.id.as_str());
+            }
+            Expr::Call(call) => match &*call.func {
+                Expr::Name(name) => {
+                    self.calls.insert(name.id.as_str());
+                }
+                Expr::Attribute(attribute) => {
+                    self.calls.insert(attribute.attr.as_str());
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::syntax::parse_module;
+
+    fn selected(source: &str, with_sources: &[&str], globals: &[&str]) -> Vec<String> {
+        let parsed = parse_module(source);
+        let mut defs = Vec::new();
+        for stmt in parsed.body() {
+            match stmt {
+                Stmt::FunctionDef(def) => defs.push(def),
+                Stmt::ClassDef(class) => {
+                    for stmt in &class.body {
+                        if let Stmt::FunctionDef(def) = stmt {
+                            defs.push(def);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let candidates: Vec<Candidate> = defs
+            .iter()
+            .map(|def| Candidate {
+                def,
+                has_sources: with_sources.contains(&def.name.as_str()),
+            })
+            .collect();
+        let globals: FxHashSet<&str> = globals.iter().copied().collect();
+        let chosen = functions_to_report(&candidates, &globals, &[]);
+        let mut names: Vec<String> = defs
+            .iter()
+            .filter(|def| chosen.contains(&def.range.start()))
+            .map(|def| def.name.to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn callers_of_functions_with_sources_are_selected_transitively() {
+        let source = "def read():\n    return 1\ndef mid():\n    return read()\ndef top():\n    return mid()\ndef alone():\n    return 2\nclass C:\n    def m(self):\n        return self.mid()\n";
+        assert_eq!(
+            selected(source, &["read"], &[]),
+            ["m", "mid", "read", "top"]
+        );
+    }
+
+    #[test]
+    fn readers_of_tainted_globals_are_selected() {
+        let source = "ARGS = None\ndef uses():\n    return ARGS\ndef other():\n    return 1\n";
+        assert_eq!(selected(source, &[], &["ARGS"]), ["uses"]);
+        assert!(selected(source, &[], &[]).is_empty());
+    }
+}
