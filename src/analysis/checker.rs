@@ -13,7 +13,7 @@ use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel}
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::meta::{CallHook, ExprHook, ModuleHook, StmtHook};
+use crate::rules::meta::{CallHook, ExprHook, ExprKind, ModuleHook, StmtHook, StmtKind};
 use crate::rules::options::RuleOptions;
 
 /// A call expression with its callee resolved once for all rules.
@@ -71,12 +71,13 @@ impl CallSite<'_> {
 }
 
 /// The rule hooks enabled for one scan, indexed for the traversal.
-#[derive(Default)]
 pub struct Dispatch {
     calls_by_callee: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
     calls_any: Vec<(Rule, CallHook)>,
-    stmts: Vec<(Rule, StmtHook)>,
-    exprs: Vec<(Rule, ExprHook)>,
+    /// Statement hooks by [`StmtKind`], each list in registry order.
+    stmts: [Vec<(Rule, StmtHook)>; StmtKind::COUNT],
+    /// Expression hooks by [`ExprKind`], each list in registry order.
+    exprs: [Vec<(Rule, ExprHook)>; ExprKind::COUNT],
     modules: Vec<(Rule, ModuleHook)>,
     enabled: rustc_hash::FxHashSet<Rule>,
 }
@@ -101,16 +102,37 @@ impl Dispatch {
                 }
             }
             if let Some(hook) = hooks.stmt {
-                dispatch.stmts.push((rule, hook));
+                for (kind, list) in dispatch.stmts.iter_mut().enumerate() {
+                    if hooks.stmt_kinds.contains(kind) {
+                        list.push((rule, hook));
+                    }
+                }
             }
             if let Some(hook) = hooks.expr {
-                dispatch.exprs.push((rule, hook));
+                for (kind, list) in dispatch.exprs.iter_mut().enumerate() {
+                    if hooks.expr_kinds.contains(kind) {
+                        list.push((rule, hook));
+                    }
+                }
             }
             if let Some(hook) = hooks.module {
                 dispatch.modules.push((rule, hook));
             }
         }
         dispatch
+    }
+}
+
+impl Default for Dispatch {
+    fn default() -> Self {
+        Dispatch {
+            calls_by_callee: FxHashMap::default(),
+            calls_any: Vec::new(),
+            stmts: std::array::from_fn(|_| Vec::new()),
+            exprs: std::array::from_fn(|_| Vec::new()),
+            modules: Vec::new(),
+            enabled: rustc_hash::FxHashSet::default(),
+        }
     }
 }
 
@@ -336,7 +358,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             stmt.range()
         };
         let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.stmts {
+        for &(rule, hook) in &dispatch.stmts[StmtKind::of(stmt) as usize] {
             self.current_rule = Some(rule);
             hook(self, stmt);
         }
@@ -384,7 +406,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.exprs {
+        for &(rule, hook) in &dispatch.exprs[ExprKind::of(expr) as usize] {
             self.current_rule = Some(rule);
             hook(self, expr);
         }

@@ -5,7 +5,7 @@ use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
 use crate::rules::authentication::{is_password_like, named_as};
 use crate::rules::helpers::target_name;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -45,7 +45,7 @@ pub const META: RuleMeta = declare_rule! {
     summary: "password hashed with a fast hash function instead of a password KDF",
     hooks: Hooks {
         call: Some((FAST_HASHES, check_call)),
-        stmt: Some(check_stmt),
+        stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]),
         ..Hooks::NONE
     },
 };

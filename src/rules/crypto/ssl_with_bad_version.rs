@@ -3,7 +3,7 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Protocol constants that select an obsolete SSL/TLS version (bandit's list without
 /// pyOpenSSL's `SSLv23_METHOD`, which negotiates the best version), plus `ssl.TLSVersion`
@@ -66,7 +66,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "SSL/TLS pinned to SSLv2, SSLv3, TLS 1.0 or TLS 1.1",
-    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -6,7 +6,7 @@ use crate::analysis::syntax::{Expr, Ranged, Stmt, Visitor, visitor};
 use crate::declare_rule;
 use crate::rules::dangerous_call::random::PSEUDO_RANDOM;
 use crate::rules::helpers::target_name;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Name parts (split on `_` and case) that mark a secret on their own.
 const SECRET_WORDS: &[&str] = &[
@@ -81,7 +81,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Secret (token, password, key, nonce, salt) generated with the predictable `random` module",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Return]), ..Hooks::NONE },
 };
 
 /// Whether a variable or function name looks like it holds a secret.

@@ -4,7 +4,7 @@ use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::{string_literal, target_name};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Service bound to all network interfaces (`0.0.0.0` / `::`)",
-    hooks: Hooks { call: Some((&[], check_call)), stmt: Some(check_stmt), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check_call)), stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::FunctionDef, StmtKind::Return]), ..Hooks::NONE },
 };
 
 /// Whether a literal is an all-interfaces listening address, optionally with a port.

@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
 use crate::rules::helpers::{is_placeholder_secret, string_literal, target_name};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -43,7 +43,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Low,
     confidence: Medium,
     summary: "Hard-coded password or secret assigned to a variable, attribute or key",
-    hooks: Hooks { stmt: Some(check_stmt), expr: Some(check_expr), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), expr: Some(check_expr), expr_kinds: Kinds::exprs(&[ExprKind::Dict, ExprKind::Compare]), ..Hooks::NONE },
 };
 
 /// Name suffixes that describe a secret (where it lives, what it is called) rather than hold
