@@ -24,8 +24,21 @@ pub const BAD_PROTOCOLS: &[&str] = &[
 
 /// Whether `expr` names an obsolete protocol constant.
 pub fn bad_protocol(checker: &Checker, expr: &Expr) -> Option<String> {
-    if !matches!(expr, Expr::Attribute(_) | Expr::Name(_)) {
-        return None;
+    match expr {
+        // `a.b` resolves to `<qualified a>.b`: skip the resolution unless `b` can end a
+        // bad protocol's name (this runs for every argument of every call).
+        Expr::Attribute(attribute)
+            if !BAD_PROTOCOLS.iter().any(|protocol| {
+                protocol
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| last == attribute.attr.as_str())
+            }) =>
+        {
+            return None;
+        }
+        Expr::Attribute(_) | Expr::Name(_) => {}
+        _ => return None,
     }
     let name = checker.qualified_name(expr)?;
     BAD_PROTOCOLS.contains(&name.as_str()).then_some(name)

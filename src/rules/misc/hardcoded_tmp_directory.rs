@@ -43,13 +43,13 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 fn check(checker: &mut Checker, expr: &Expr) {
-    let prefix = match expr {
-        Expr::StringLiteral(literal) => literal.value.to_str().to_string(),
+    let prefix: &str = match expr {
+        Expr::StringLiteral(literal) => literal.value.to_str(),
         Expr::FString(fstring) => match fstring.value.iter().next() {
-            Some(ast::FStringPart::Literal(literal)) => literal.value.to_string(),
+            Some(ast::FStringPart::Literal(literal)) => &literal.value,
             Some(ast::FStringPart::FString(part)) => match part.elements.iter().next() {
                 Some(element) => match element.as_literal() {
-                    Some(literal) => literal.value.to_string(),
+                    Some(literal) => &literal.value,
                     None => return,
                 },
                 None => return,
