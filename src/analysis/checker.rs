@@ -188,6 +188,8 @@ pub struct Checker<'a> {
     findings: Vec<RawFinding>,
     /// The rule whose hook is running (set by the dispatcher).
     current_rule: Option<Rule>,
+    /// Per-file facts hooks computed once (see [`Checker::file_fact`]), by rule.
+    facts: Vec<Option<bool>>,
 }
 
 impl<'a> Checker<'a> {
@@ -209,6 +211,7 @@ impl<'a> Checker<'a> {
             functions: Vec::new(),
             findings: Vec::new(),
             current_rule: None,
+            facts: Vec::new(),
         }
     }
 
@@ -259,6 +262,28 @@ impl<'a> Checker<'a> {
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
+    }
+
+    /// The running rule's yes/no fact about the whole file, computed on first use and
+    /// remembered for the rest of the pass (e.g. "can any name here resolve into
+    /// `random`?"), so a hook that runs on every call can give up at once in files where it
+    /// cannot find anything. One fact per rule.
+    pub fn file_fact(&mut self, compute: impl FnOnce(&Self) -> bool) -> bool {
+        let Some(rule) = self.current_rule else {
+            return compute(self);
+        };
+        let index = rule as usize;
+        if let Some(Some(known)) = self.facts.get(index) {
+            return *known;
+        }
+        let fact = compute(self);
+        if self.facts.len() <= index {
+            self.facts.resize(index + 1, None);
+        }
+        if let Some(slot) = self.facts.get_mut(index) {
+            *slot = Some(fact);
+        }
+        fact
     }
 
     /// Whether a rule is enabled in this scan (for hooks shared by several rules).

@@ -161,6 +161,31 @@ pub fn target_str(target: &Expr) -> Option<&str> {
 /// Whether the module imports `module` or one of its submodules anywhere (`import m`,
 /// `import m.sub`, `from m import x`, `from m.sub import x`). For rules that match a method
 /// name (`.exec_command`, `.extractall`) only in files that use the library.
+/// Whether some qualified name in the file can start with one of `prefixes` (`["random"]`).
+///
+/// Qualified names are built from the text of an import, from-import or alias binding, with
+/// attributes appended and a leading `builtins.` dropped; bare builtins resolve to their own
+/// names. So if no such binding text starts with a prefix (or with `builtins`), no callee
+/// in the file resolves under it: a per-file test that lets hooks skip name resolution.
+pub fn may_resolve_under(
+    semantic: &crate::analysis::semantic::SemanticModel,
+    prefixes: &[&str],
+) -> bool {
+    use crate::analysis::semantic::BindingKind;
+    semantic.bindings().iter().any(|binding| {
+        let text = match &binding.kind {
+            BindingKind::Import { module } => module.as_str(),
+            BindingKind::FromImport { qualified } => qualified.as_str(),
+            BindingKind::Assignment {
+                alias_of: Some(alias),
+                ..
+            } => alias.as_str(),
+            _ => return false,
+        };
+        text.starts_with("builtins") || prefixes.iter().any(|prefix| text.starts_with(prefix))
+    })
+}
+
 pub fn module_imports(semantic: &crate::analysis::semantic::SemanticModel, module: &str) -> bool {
     use crate::analysis::semantic::BindingKind;
     let within = |name: &str| {

@@ -5,7 +5,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, Visitor, visitor};
 use crate::declare_rule;
 use crate::rules::dangerous_call::random::PSEUDO_RANDOM;
-use crate::rules::helpers::{contains_ignore_ascii_case, target_str};
+use crate::rules::helpers::{contains_ignore_ascii_case, may_resolve_under, target_str};
 use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Name parts (split on `_` and case) that mark a secret on their own.
@@ -160,6 +160,10 @@ fn random_call_in(checker: &Checker, expr: &Expr) -> Option<String> {
 }
 
 fn check(checker: &mut Checker, stmt: &Stmt) {
+    // Every callee this rule looks for is `random.*`: skip files where nothing can be.
+    if !checker.file_fact(|checker| may_resolve_under(checker.semantic, &["random"])) {
+        return;
+    }
     let (secret, value): (Option<&str>, &Expr) = match stmt {
         Stmt::Assign(assign) => (
             assign
@@ -201,6 +205,15 @@ fn check(checker: &mut Checker, stmt: &Stmt) {
 #[cfg(test)]
 mod tests {
     use super::is_secret_name;
+
+    #[test]
+    fn every_callee_is_under_random() {
+        assert!(
+            crate::rules::dangerous_call::random::PSEUDO_RANDOM
+                .iter()
+                .all(|name| name.starts_with("random."))
+        );
+    }
 
     #[test]
     fn secret_names() {
