@@ -183,6 +183,9 @@ pub struct Checker<'a> {
     pub scope: ScopeId,
     dispatch: &'a Dispatch,
     statement: TextRange,
+    /// The scope the current statement is in (`scope` may be a lambda or comprehension
+    /// inside it).
+    statement_scope: ScopeId,
     /// Enclosing function definitions, innermost last.
     pub functions: Vec<&'a ast::StmtFunctionDef>,
     findings: Vec<RawFinding>,
@@ -190,6 +193,8 @@ pub struct Checker<'a> {
     current_rule: Option<Rule>,
     /// Per-file facts hooks computed once (see [`Checker::file_fact`]), by rule.
     facts: Vec<Option<bool>>,
+    /// The latest subtree each rule claimed (see [`Checker::claim`]).
+    claims: Vec<(Rule, TextRange)>,
 }
 
 impl<'a> Checker<'a> {
@@ -208,10 +213,12 @@ impl<'a> Checker<'a> {
             scope: MODULE_SCOPE,
             dispatch,
             statement: TextRange::default(),
+            statement_scope: MODULE_SCOPE,
             functions: Vec::new(),
             findings: Vec::new(),
             current_rule: None,
             facts: Vec::new(),
+            claims: Vec::new(),
         }
     }
 
@@ -284,6 +291,36 @@ impl<'a> Checker<'a> {
             *slot = Some(fact);
         }
         fact
+    }
+
+    /// The running rule claims the expression at `range`: [`Checker::is_claimed`] then
+    /// answers true for it and everything inside it, so an expression hook that reported a
+    /// whole expression can skip its parts (as a walk that stops descending would). The
+    /// pass visits an expression's parts right after it, so the latest claim is the only
+    /// one that can still contain the next expressions.
+    pub fn claim(&mut self, range: TextRange) {
+        let Some(rule) = self.current_rule else {
+            return;
+        };
+        match self.claims.iter_mut().find(|(owner, _)| *owner == rule) {
+            Some(claim) => claim.1 = range,
+            None => self.claims.push((rule, range)),
+        }
+    }
+
+    /// Whether `range` lies in the running rule's latest claim.
+    pub fn is_claimed(&self, range: TextRange) -> bool {
+        self.current_rule.is_some_and(|rule| {
+            self.claims
+                .iter()
+                .any(|(owner, claim)| *owner == rule && claim.contains_range(range))
+        })
+    }
+
+    /// The scope of the statement being visited (differs from [`Checker::scope`] inside a
+    /// lambda or comprehension).
+    pub fn statement_scope(&self) -> ScopeId {
+        self.statement_scope
     }
 
     /// Whether a rule is enabled in this scan (for hooks shared by several rules).
@@ -377,6 +414,8 @@ fn is_compound(stmt: &Stmt) -> bool {
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         let previous_statement = self.statement;
+        let previous_statement_scope = self.statement_scope;
+        self.statement_scope = self.scope;
         self.statement = if is_compound(stmt) {
             TextRange::empty(stmt.range().start())
         } else {
@@ -427,6 +466,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             _ => visitor::walk_stmt(self, stmt),
         }
         self.statement = previous_statement;
+        self.statement_scope = previous_statement_scope;
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
