@@ -13,7 +13,7 @@ use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel}
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::meta::{CallHook, ExprHook, ModuleHook, StmtHook};
+use crate::rules::meta::{CallHook, ExprHook, ExprKind, ModuleHook, StmtHook, StmtKind};
 use crate::rules::options::RuleOptions;
 
 /// A call expression with its callee resolved once for all rules.
@@ -71,12 +71,13 @@ impl CallSite<'_> {
 }
 
 /// The rule hooks enabled for one scan, indexed for the traversal.
-#[derive(Default)]
 pub struct Dispatch {
     calls_by_callee: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
     calls_any: Vec<(Rule, CallHook)>,
-    stmts: Vec<(Rule, StmtHook)>,
-    exprs: Vec<(Rule, ExprHook)>,
+    /// Statement hooks by [`StmtKind`], each list in registry order.
+    stmts: [Vec<(Rule, StmtHook)>; StmtKind::COUNT],
+    /// Expression hooks by [`ExprKind`], each list in registry order.
+    exprs: [Vec<(Rule, ExprHook)>; ExprKind::COUNT],
     modules: Vec<(Rule, ModuleHook)>,
     enabled: rustc_hash::FxHashSet<Rule>,
 }
@@ -101,16 +102,37 @@ impl Dispatch {
                 }
             }
             if let Some(hook) = hooks.stmt {
-                dispatch.stmts.push((rule, hook));
+                for (kind, list) in dispatch.stmts.iter_mut().enumerate() {
+                    if hooks.stmt_kinds.contains(kind) {
+                        list.push((rule, hook));
+                    }
+                }
             }
             if let Some(hook) = hooks.expr {
-                dispatch.exprs.push((rule, hook));
+                for (kind, list) in dispatch.exprs.iter_mut().enumerate() {
+                    if hooks.expr_kinds.contains(kind) {
+                        list.push((rule, hook));
+                    }
+                }
             }
             if let Some(hook) = hooks.module {
                 dispatch.modules.push((rule, hook));
             }
         }
         dispatch
+    }
+}
+
+impl Default for Dispatch {
+    fn default() -> Self {
+        Dispatch {
+            calls_by_callee: FxHashMap::default(),
+            calls_any: Vec::new(),
+            stmts: std::array::from_fn(|_| Vec::new()),
+            exprs: std::array::from_fn(|_| Vec::new()),
+            modules: Vec::new(),
+            enabled: rustc_hash::FxHashSet::default(),
+        }
     }
 }
 
@@ -161,11 +183,18 @@ pub struct Checker<'a> {
     pub scope: ScopeId,
     dispatch: &'a Dispatch,
     statement: TextRange,
+    /// The scope the current statement is in (`scope` may be a lambda or comprehension
+    /// inside it).
+    statement_scope: ScopeId,
     /// Enclosing function definitions, innermost last.
     pub functions: Vec<&'a ast::StmtFunctionDef>,
     findings: Vec<RawFinding>,
     /// The rule whose hook is running (set by the dispatcher).
     current_rule: Option<Rule>,
+    /// Per-file facts hooks computed once (see [`Checker::file_fact`]), by rule.
+    facts: Vec<Option<bool>>,
+    /// The latest subtree each rule claimed (see [`Checker::claim`]).
+    claims: Vec<(Rule, TextRange)>,
 }
 
 impl<'a> Checker<'a> {
@@ -184,9 +213,12 @@ impl<'a> Checker<'a> {
             scope: MODULE_SCOPE,
             dispatch,
             statement: TextRange::default(),
+            statement_scope: MODULE_SCOPE,
             functions: Vec::new(),
             findings: Vec::new(),
             current_rule: None,
+            facts: Vec::new(),
+            claims: Vec::new(),
         }
     }
 
@@ -237,6 +269,58 @@ impl<'a> Checker<'a> {
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
+    }
+
+    /// The running rule's yes/no fact about the whole file, computed on first use and
+    /// remembered for the rest of the pass (e.g. "can any name here resolve into
+    /// `random`?"), so a hook that runs on every call can give up at once in files where it
+    /// cannot find anything. One fact per rule.
+    pub fn file_fact(&mut self, compute: impl FnOnce(&Self) -> bool) -> bool {
+        let Some(rule) = self.current_rule else {
+            return compute(self);
+        };
+        let index = rule as usize;
+        if let Some(Some(known)) = self.facts.get(index) {
+            return *known;
+        }
+        let fact = compute(self);
+        if self.facts.len() <= index {
+            self.facts.resize(index + 1, None);
+        }
+        if let Some(slot) = self.facts.get_mut(index) {
+            *slot = Some(fact);
+        }
+        fact
+    }
+
+    /// The running rule claims the expression at `range`: [`Checker::is_claimed`] then
+    /// answers true for it and everything inside it, so an expression hook that reported a
+    /// whole expression can skip its parts (as a walk that stops descending would). The
+    /// pass visits an expression's parts right after it, so the latest claim is the only
+    /// one that can still contain the next expressions.
+    pub fn claim(&mut self, range: TextRange) {
+        let Some(rule) = self.current_rule else {
+            return;
+        };
+        match self.claims.iter_mut().find(|(owner, _)| *owner == rule) {
+            Some(claim) => claim.1 = range,
+            None => self.claims.push((rule, range)),
+        }
+    }
+
+    /// Whether `range` lies in the running rule's latest claim.
+    pub fn is_claimed(&self, range: TextRange) -> bool {
+        self.current_rule.is_some_and(|rule| {
+            self.claims
+                .iter()
+                .any(|(owner, claim)| *owner == rule && claim.contains_range(range))
+        })
+    }
+
+    /// The scope of the statement being visited (differs from [`Checker::scope`] inside a
+    /// lambda or comprehension).
+    pub fn statement_scope(&self) -> ScopeId {
+        self.statement_scope
     }
 
     /// Whether a rule is enabled in this scan (for hooks shared by several rules).
@@ -330,13 +414,15 @@ fn is_compound(stmt: &Stmt) -> bool {
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         let previous_statement = self.statement;
+        let previous_statement_scope = self.statement_scope;
+        self.statement_scope = self.scope;
         self.statement = if is_compound(stmt) {
             TextRange::empty(stmt.range().start())
         } else {
             stmt.range()
         };
         let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.stmts {
+        for &(rule, hook) in &dispatch.stmts[StmtKind::of(stmt) as usize] {
             self.current_rule = Some(rule);
             hook(self, stmt);
         }
@@ -380,11 +466,12 @@ impl<'a> Visitor<'a> for Checker<'a> {
             _ => visitor::walk_stmt(self, stmt),
         }
         self.statement = previous_statement;
+        self.statement_scope = previous_statement_scope;
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.exprs {
+        for &(rule, hook) in &dispatch.exprs[ExprKind::of(expr) as usize] {
             self.current_rule = Some(rule);
             hook(self, expr);
         }

@@ -4,10 +4,26 @@ use crate::analysis::syntax::{Expr, ast};
 
 /// The value of a string literal (implicitly concatenated parts joined).
 pub fn string_literal(expr: &Expr) -> Option<String> {
+    string_literal_str(expr).map(str::to_string)
+}
+
+/// [`string_literal`] without the copy, for checks on hot paths.
+pub fn string_literal_str(expr: &Expr) -> Option<&str> {
     match expr {
-        Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
+        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
         _ => None,
     }
+}
+
+/// Whether `haystack` contains `needle` (lowercase ASCII) ignoring ASCII case, without
+/// lowercasing a copy of `haystack`.
+pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// Whether the expression is a literal whose value is fully known (str, bytes, number, bool,
@@ -129,10 +145,15 @@ pub fn int_literal(expr: &Expr) -> Option<u64> {
 /// The last segment of the name an assignment target binds: `x`, `self.x` -> `x`,
 /// `cfg["x"]` -> `x`.
 pub fn target_name(target: &Expr) -> Option<String> {
+    target_str(target).map(str::to_string)
+}
+
+/// [`target_name`] without the copy, for checks on hot paths.
+pub fn target_str(target: &Expr) -> Option<&str> {
     match target {
-        Expr::Name(name) => Some(name.id.to_string()),
-        Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
-        Expr::Subscript(subscript) => string_literal(&subscript.slice),
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        Expr::Subscript(subscript) => string_literal_str(&subscript.slice),
         _ => None,
     }
 }
@@ -140,6 +161,31 @@ pub fn target_name(target: &Expr) -> Option<String> {
 /// Whether the module imports `module` or one of its submodules anywhere (`import m`,
 /// `import m.sub`, `from m import x`, `from m.sub import x`). For rules that match a method
 /// name (`.exec_command`, `.extractall`) only in files that use the library.
+/// Whether some qualified name in the file can start with one of `prefixes` (`["random"]`).
+///
+/// Qualified names are built from the text of an import, from-import or alias binding, with
+/// attributes appended and a leading `builtins.` dropped; bare builtins resolve to their own
+/// names. So if no such binding text starts with a prefix (or with `builtins`), no callee
+/// in the file resolves under it: a per-file test that lets hooks skip name resolution.
+pub fn may_resolve_under(
+    semantic: &crate::analysis::semantic::SemanticModel,
+    prefixes: &[&str],
+) -> bool {
+    use crate::analysis::semantic::BindingKind;
+    semantic.bindings().iter().any(|binding| {
+        let text = match &binding.kind {
+            BindingKind::Import { module } => module.as_str(),
+            BindingKind::FromImport { qualified } => qualified.as_str(),
+            BindingKind::Assignment {
+                alias_of: Some(alias),
+                ..
+            } => alias.as_str(),
+            _ => return false,
+        };
+        text.starts_with("builtins") || prefixes.iter().any(|prefix| text.starts_with(prefix))
+    })
+}
+
 pub fn module_imports(semantic: &crate::analysis::semantic::SemanticModel, module: &str) -> bool {
     use crate::analysis::semantic::BindingKind;
     let within = |name: &str| {

@@ -93,8 +93,199 @@ pub type ModuleHook = fn(&mut Checker, &[Stmt]);
 pub struct Hooks {
     pub call: Option<(&'static [&'static str], CallHook)>,
     pub stmt: Option<StmtHook>,
+    /// The statement kinds `stmt` is called for (all unless narrowed).
+    pub stmt_kinds: Kinds,
     pub expr: Option<ExprHook>,
+    /// The expression kinds `expr` is called for (all unless narrowed).
+    pub expr_kinds: Kinds,
     pub module: Option<ModuleHook>,
+}
+
+/// The kind of a statement, for narrowing a statement hook to the nodes it looks at: the
+/// pass then skips the call entirely for every other statement (most hooks only care about
+/// assignments or imports, and there are many more statements than findings).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    FunctionDef,
+    ClassDef,
+    Return,
+    Delete,
+    TypeAlias,
+    Assign,
+    AugAssign,
+    AnnAssign,
+    For,
+    While,
+    If,
+    With,
+    Match,
+    Raise,
+    Try,
+    Assert,
+    Import,
+    ImportFrom,
+    Global,
+    Nonlocal,
+    Expr,
+    Pass,
+    Break,
+    Continue,
+    IpyEscapeCommand,
+}
+
+impl StmtKind {
+    /// Number of kinds (the last variant's index plus one).
+    pub const COUNT: usize = StmtKind::IpyEscapeCommand as usize + 1;
+
+    pub fn of(stmt: &Stmt) -> StmtKind {
+        match stmt {
+            Stmt::FunctionDef(_) => StmtKind::FunctionDef,
+            Stmt::ClassDef(_) => StmtKind::ClassDef,
+            Stmt::Return(_) => StmtKind::Return,
+            Stmt::Delete(_) => StmtKind::Delete,
+            Stmt::TypeAlias(_) => StmtKind::TypeAlias,
+            Stmt::Assign(_) => StmtKind::Assign,
+            Stmt::AugAssign(_) => StmtKind::AugAssign,
+            Stmt::AnnAssign(_) => StmtKind::AnnAssign,
+            Stmt::For(_) => StmtKind::For,
+            Stmt::While(_) => StmtKind::While,
+            Stmt::If(_) => StmtKind::If,
+            Stmt::With(_) => StmtKind::With,
+            Stmt::Match(_) => StmtKind::Match,
+            Stmt::Raise(_) => StmtKind::Raise,
+            Stmt::Try(_) => StmtKind::Try,
+            Stmt::Assert(_) => StmtKind::Assert,
+            Stmt::Import(_) => StmtKind::Import,
+            Stmt::ImportFrom(_) => StmtKind::ImportFrom,
+            Stmt::Global(_) => StmtKind::Global,
+            Stmt::Nonlocal(_) => StmtKind::Nonlocal,
+            Stmt::Expr(_) => StmtKind::Expr,
+            Stmt::Pass(_) => StmtKind::Pass,
+            Stmt::Break(_) => StmtKind::Break,
+            Stmt::Continue(_) => StmtKind::Continue,
+            Stmt::IpyEscapeCommand(_) => StmtKind::IpyEscapeCommand,
+        }
+    }
+}
+
+/// The kind of an expression, for narrowing an expression hook (see [`StmtKind`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    BoolOp,
+    Named,
+    BinOp,
+    UnaryOp,
+    Lambda,
+    If,
+    Dict,
+    Set,
+    ListComp,
+    SetComp,
+    DictComp,
+    Generator,
+    Await,
+    Yield,
+    YieldFrom,
+    Compare,
+    Call,
+    FString,
+    TString,
+    StringLiteral,
+    BytesLiteral,
+    NumberLiteral,
+    BooleanLiteral,
+    NoneLiteral,
+    EllipsisLiteral,
+    Attribute,
+    Subscript,
+    Starred,
+    Name,
+    List,
+    Tuple,
+    Slice,
+    IpyEscapeCommand,
+}
+
+impl ExprKind {
+    /// Number of kinds (the last variant's index plus one).
+    pub const COUNT: usize = ExprKind::IpyEscapeCommand as usize + 1;
+
+    pub fn of(expr: &Expr) -> ExprKind {
+        match expr {
+            Expr::BoolOp(_) => ExprKind::BoolOp,
+            Expr::Named(_) => ExprKind::Named,
+            Expr::BinOp(_) => ExprKind::BinOp,
+            Expr::UnaryOp(_) => ExprKind::UnaryOp,
+            Expr::Lambda(_) => ExprKind::Lambda,
+            Expr::If(_) => ExprKind::If,
+            Expr::Dict(_) => ExprKind::Dict,
+            Expr::Set(_) => ExprKind::Set,
+            Expr::ListComp(_) => ExprKind::ListComp,
+            Expr::SetComp(_) => ExprKind::SetComp,
+            Expr::DictComp(_) => ExprKind::DictComp,
+            Expr::Generator(_) => ExprKind::Generator,
+            Expr::Await(_) => ExprKind::Await,
+            Expr::Yield(_) => ExprKind::Yield,
+            Expr::YieldFrom(_) => ExprKind::YieldFrom,
+            Expr::Compare(_) => ExprKind::Compare,
+            Expr::Call(_) => ExprKind::Call,
+            Expr::FString(_) => ExprKind::FString,
+            Expr::TString(_) => ExprKind::TString,
+            Expr::StringLiteral(_) => ExprKind::StringLiteral,
+            Expr::BytesLiteral(_) => ExprKind::BytesLiteral,
+            Expr::NumberLiteral(_) => ExprKind::NumberLiteral,
+            Expr::BooleanLiteral(_) => ExprKind::BooleanLiteral,
+            Expr::NoneLiteral(_) => ExprKind::NoneLiteral,
+            Expr::EllipsisLiteral(_) => ExprKind::EllipsisLiteral,
+            Expr::Attribute(_) => ExprKind::Attribute,
+            Expr::Subscript(_) => ExprKind::Subscript,
+            Expr::Starred(_) => ExprKind::Starred,
+            Expr::Name(_) => ExprKind::Name,
+            Expr::List(_) => ExprKind::List,
+            Expr::Tuple(_) => ExprKind::Tuple,
+            Expr::Slice(_) => ExprKind::Slice,
+            Expr::IpyEscapeCommand(_) => ExprKind::IpyEscapeCommand,
+        }
+    }
+}
+
+/// A set of statement or expression kinds, one bit per kind.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Kinds(u64);
+
+impl Kinds {
+    pub const ALL: Kinds = Kinds(u64::MAX);
+
+    pub const fn stmts(kinds: &[StmtKind]) -> Kinds {
+        let mut bits = 0u64;
+        let mut index = 0;
+        while index < kinds.len() {
+            bits |= 1 << kinds[index] as u32;
+            index += 1;
+        }
+        Kinds(bits)
+    }
+
+    pub const fn exprs(kinds: &[ExprKind]) -> Kinds {
+        let mut bits = 0u64;
+        let mut index = 0;
+        while index < kinds.len() {
+            bits |= 1 << kinds[index] as u32;
+            index += 1;
+        }
+        Kinds(bits)
+    }
+
+    /// Whether the kind with this index (`StmtKind as usize`) is in the set.
+    pub fn contains(self, index: usize) -> bool {
+        index < 64 && self.0 & (1 << index) != 0
+    }
+}
+
+impl Default for Kinds {
+    fn default() -> Self {
+        Kinds::ALL
+    }
 }
 
 /// Everything the registry knows about a rule.
@@ -180,7 +371,9 @@ impl Hooks {
     pub const NONE: Hooks = Hooks {
         call: None,
         stmt: None,
+        stmt_kinds: Kinds::ALL,
         expr: None,
+        expr_kinds: Kinds::ALL,
         module: None,
     };
 }

@@ -5,7 +5,7 @@ use crate::analysis::syntax::{Expr, Ranged, ast};
 use crate::declare_rule;
 use crate::rules::authentication::named_as;
 use crate::rules::helpers::{is_constant, is_constant_string_expr};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -43,7 +43,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "secret compared with `==`; use `hmac.compare_digest` to avoid a timing side channel",
-    hooks: Hooks { expr: Some(check), ..Hooks::NONE },
+    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::Compare]), ..Hooks::NONE },
 };
 
 /// Last name segments that denote a guessable secret.

@@ -4,8 +4,8 @@ use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
 use crate::rules::authentication::{is_password_like, named_as};
-use crate::rules::helpers::target_name;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::helpers::{contains_ignore_ascii_case, target_str};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -45,7 +45,7 @@ pub const META: RuleMeta = declare_rule! {
     summary: "password hashed with a fast hash function instead of a password KDF",
     hooks: Hooks {
         call: Some((FAST_HASHES, check_call)),
-        stmt: Some(check_stmt),
+        stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]),
         ..Hooks::NONE
     },
 };
@@ -128,8 +128,9 @@ fn check_call(checker: &mut Checker, site: &CallSite) {
 
 /// A name that holds a password hash: `password_hash`, `pw_hash`, `hashed_password`.
 fn is_password_hash_name(checker: &Checker, name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    is_password_like(checker, name) && (lower.contains("hash") || lower.contains("digest"))
+    // The cheap, copy-free test first: few assigned names mention a hash.
+    (contains_ignore_ascii_case(name, "hash") || contains_ignore_ascii_case(name, "digest"))
+        && is_password_like(checker, name)
 }
 
 /// The fast-hash constructor call at the root of `hashlib.sha256(x).hexdigest()`.
@@ -154,19 +155,19 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
             let Some(target) = assign
                 .targets
                 .iter()
-                .filter_map(target_name)
+                .filter_map(target_str)
                 .find(|name| is_password_hash_name(checker, name))
             else {
                 return;
             };
-            report_stored_hash(checker, &assign.value, &target);
+            report_stored_hash(checker, &assign.value, target);
         }
         Stmt::AnnAssign(assign) => {
-            let (Some(value), Some(target)) = (&assign.value, target_name(&assign.target)) else {
+            let (Some(value), Some(target)) = (&assign.value, target_str(&assign.target)) else {
                 return;
             };
-            if is_password_hash_name(checker, &target) {
-                report_stored_hash(checker, value, &target);
+            if is_password_hash_name(checker, target) {
+                report_stored_hash(checker, value, target);
             }
         }
         Stmt::Expr(statement) => check_update(checker, &statement.value),

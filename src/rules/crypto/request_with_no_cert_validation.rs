@@ -5,7 +5,7 @@ use crate::analysis::semantic::BindingKind;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::finding::{Confidence, Fix};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Module-level request functions and client constructors that take `verify`.
 const FUNCTIONS: &[&str] = &[
@@ -82,7 +82,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "HTTP request with `verify=False` disables TLS certificate checks",
-    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::crypto::ssl_with_bad_version::bad_protocol;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Function parameter defaults to an obsolete SSL/TLS protocol version",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::FunctionDef]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

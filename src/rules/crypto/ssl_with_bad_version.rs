@@ -3,7 +3,8 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::helpers::may_resolve_under;
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Protocol constants that select an obsolete SSL/TLS version (bandit's list without
 /// pyOpenSSL's `SSLv23_METHOD`, which negotiates the best version), plus `ssl.TLSVersion`
@@ -23,9 +24,33 @@ pub const BAD_PROTOCOLS: &[&str] = &[
 ];
 
 /// Whether `expr` names an obsolete protocol constant.
+/// The last segment of every entry of [`BAD_PROTOCOLS`].
+const BAD_PROTOCOL_ATTRS: &[&str] = &[
+    "PROTOCOL_SSLv2",
+    "PROTOCOL_SSLv3",
+    "PROTOCOL_TLSv1",
+    "PROTOCOL_TLSv1_1",
+    "SSLv2_METHOD",
+    "SSLv3_METHOD",
+    "TLSv1_METHOD",
+    "TLSv1_1_METHOD",
+    "SSLv3",
+    "TLSv1",
+    "TLSv1_1",
+];
+
+/// Every entry of [`BAD_PROTOCOLS`] starts with one of these.
+const BAD_PROTOCOL_ROOTS: &[&str] = &["ssl", "OpenSSL"];
+
 pub fn bad_protocol(checker: &Checker, expr: &Expr) -> Option<String> {
-    if !matches!(expr, Expr::Attribute(_) | Expr::Name(_)) {
-        return None;
+    match expr {
+        // `a.b` resolves to `<qualified a>.b`: skip the resolution unless `b` can end a
+        // bad protocol's name (this runs for every argument of every call).
+        Expr::Attribute(attribute) if !BAD_PROTOCOL_ATTRS.contains(&attribute.attr.as_str()) => {
+            return None;
+        }
+        Expr::Attribute(_) | Expr::Name(_) => {}
+        _ => return None,
     }
     let name = checker.qualified_name(expr)?;
     BAD_PROTOCOLS.contains(&name.as_str()).then_some(name)
@@ -66,10 +91,14 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "SSL/TLS pinned to SSLv2, SSLv3, TLS 1.0 or TLS 1.1",
-    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {
+    // This runs for every call: skip files where no name can resolve under `ssl`/`OpenSSL`.
+    if !checker.file_fact(|checker| may_resolve_under(checker.semantic, BAD_PROTOCOL_ROOTS)) {
+        return;
+    }
     let arguments = &site.call.arguments;
     let values = arguments
         .args
@@ -100,5 +129,30 @@ fn check_assignment(checker: &mut Checker, stmt: &Stmt) {
             assign.value.range(),
             format!("TLS version limited to the obsolete `{protocol}`; use `ssl.TLSVersion.TLSv1_2` or newer"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BAD_PROTOCOL_ATTRS, BAD_PROTOCOL_ROOTS, BAD_PROTOCOLS};
+
+    #[test]
+    fn shortcut_lists_match_the_protocols() {
+        let mut attrs: Vec<&str> = BAD_PROTOCOLS
+            .iter()
+            .filter_map(|protocol| protocol.rsplit('.').next())
+            .collect();
+        let mut listed = BAD_PROTOCOL_ATTRS.to_vec();
+        attrs.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(attrs, listed);
+        for protocol in BAD_PROTOCOLS {
+            assert!(
+                BAD_PROTOCOL_ROOTS
+                    .iter()
+                    .any(|root| protocol.starts_with(&format!("{root}."))),
+                "{protocol}"
+            );
+        }
     }
 }

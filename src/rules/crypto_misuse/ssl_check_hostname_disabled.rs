@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::is_falsy_literal;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "TLS host-name verification disabled with `check_hostname = False`",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

@@ -4,7 +4,7 @@ use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -55,7 +55,7 @@ pub const META: RuleMeta = declare_rule! {
             ],
             check_call,
         )),
-        stmt: Some(check_stmt),
+        stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]),
         ..Hooks::NONE
     },
 };

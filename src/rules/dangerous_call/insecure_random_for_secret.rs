@@ -5,8 +5,8 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, Visitor, visitor};
 use crate::declare_rule;
 use crate::rules::dangerous_call::random::PSEUDO_RANDOM;
-use crate::rules::helpers::target_name;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::helpers::{contains_ignore_ascii_case, may_resolve_under, target_str};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Name parts (split on `_` and case) that mark a secret on their own.
 const SECRET_WORDS: &[&str] = &[
@@ -81,11 +81,23 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Secret (token, password, key, nonce, salt) generated with the predictable `random` module",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Return]), ..Hooks::NONE },
 };
 
 /// Whether a variable or function name looks like it holds a secret.
+/// A copy-free necessary condition for [`is_secret_name`]: every word it accepts is a
+/// substring of the lowercased name.
+fn may_be_secret_name(name: &str) -> bool {
+    SECRET_WORDS
+        .iter()
+        .chain(&["key", "id", "code"])
+        .any(|word| contains_ignore_ascii_case(name, word))
+}
+
 fn is_secret_name(name: &str) -> bool {
+    if !may_be_secret_name(name) {
+        return false;
+    }
     let mut parts: Vec<String> = Vec::new();
     for chunk in name.split(['_', '-', '.']) {
         // Split camelCase: `resetToken` -> `reset`, `token`.
@@ -148,28 +160,42 @@ fn random_call_in(checker: &Checker, expr: &Expr) -> Option<String> {
 }
 
 fn check(checker: &mut Checker, stmt: &Stmt) {
-    let (names, value): (Vec<String>, &Expr) = match stmt {
+    // Every callee this rule looks for is `random.*`: skip files where nothing can be.
+    if !checker.file_fact(|checker| may_resolve_under(checker.semantic, &["random"])) {
+        return;
+    }
+    let (secret, value): (Option<&str>, &Expr) = match stmt {
         Stmt::Assign(assign) => (
-            assign.targets.iter().filter_map(target_name).collect(),
+            assign
+                .targets
+                .iter()
+                .filter_map(target_str)
+                .find(|name| is_secret_name(name)),
             &assign.value,
         ),
         Stmt::AnnAssign(assign) => match &assign.value {
-            Some(value) => (target_name(&assign.target).into_iter().collect(), value),
+            Some(value) => (
+                target_str(&assign.target).filter(|name| is_secret_name(name)),
+                value,
+            ),
             None => return,
         },
         Stmt::Return(ret) => match (&ret.value, checker.functions.last()) {
-            (Some(value), Some(function)) => (vec![function.name.to_string()], value),
+            (Some(value), Some(function)) => (
+                Some(function.name.as_str()).filter(|name| is_secret_name(name)),
+                value,
+            ),
             _ => return,
         },
         _ => return,
     };
-    let Some(secret) = names.iter().find(|name| is_secret_name(name)) else {
+    let Some(secret) = secret else {
         return;
     };
     let Some(callee) = random_call_in(checker, value) else {
         return;
     };
-    let secret = secret.clone();
+    let secret = secret.to_string();
     checker.report(
         value.range(),
         format!("`{secret}` is generated with the predictable `{callee}`; use the `secrets` module (e.g. `secrets.token_urlsafe()`)"),
@@ -179,6 +205,15 @@ fn check(checker: &mut Checker, stmt: &Stmt) {
 #[cfg(test)]
 mod tests {
     use super::is_secret_name;
+
+    #[test]
+    fn every_callee_is_under_random() {
+        assert!(
+            crate::rules::dangerous_call::random::PSEUDO_RANDOM
+                .iter()
+                .all(|name| name.starts_with("random."))
+        );
+    }
 
     #[test]
     fn secret_names() {

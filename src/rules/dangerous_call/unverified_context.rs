@@ -3,7 +3,7 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 const UNVERIFIED: &str = "ssl._create_unverified_context";
 
@@ -38,7 +38,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "`ssl._create_unverified_context` disables certificate and host name checks",
-    hooks: Hooks { call: Some((&[UNVERIFIED], check)), stmt: Some(check_patch), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[UNVERIFIED], check)), stmt: Some(check_patch), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

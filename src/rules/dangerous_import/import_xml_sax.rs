@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::Stmt;
 use crate::declare_rule;
 use crate::rules::dangerous_import::blacklist::check_import;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 const MODULES: &[&str] = &["xml.sax"];
 
@@ -38,7 +38,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: High,
     default_enabled: false,
     summary: "Import of `xml.sax` (parser not hardened against malicious XML)",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Import, StmtKind::ImportFrom]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

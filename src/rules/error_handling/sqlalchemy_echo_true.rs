@@ -4,7 +4,7 @@ use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     SettingOrigin, in_dev_or_test_context, is_true_literal, settings_in_stmt,
 };
@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: Medium,
     summary: "SQLAlchemy echo logs every statement with its parameters",
     hooks: Hooks {
-        stmt: Some(check_setting),
+        stmt: Some(check_setting), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]),
         call: Some((&[
             "sqlalchemy.create_engine",
             "sqlalchemy.engine.create_engine",

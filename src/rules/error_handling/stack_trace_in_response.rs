@@ -3,7 +3,7 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     Lookup, any_subexpression, qualified_name_at, with_assigned_value,
 };
@@ -45,7 +45,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "Stack trace sent to the client in an HTTP response",
-    hooks: Hooks { call: Some((RESPONSES, check_response)), stmt: Some(check_return), ..Hooks::NONE },
+    hooks: Hooks { call: Some((RESPONSES, check_response)), stmt: Some(check_return), stmt_kinds: Kinds::stmts(&[StmtKind::Return]), ..Hooks::NONE },
 };
 
 const RESPONSES: &[&str] = &[

@@ -9,7 +9,7 @@ use crate::analysis::syntax::{Expr, Ranged, Stmt, TextRange, Visitor, ast, visit
 use crate::declare_rule;
 use crate::finding::Confidence;
 use crate::rules::helpers::is_dynamic_string;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -48,7 +48,13 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Low,
     summary: "SQL query built with string formatting or concatenation",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks {
+        expr: Some(check),
+        expr_kinds: Kinds::exprs(&[ExprKind::Call, ExprKind::BinOp, ExprKind::FString]),
+        stmt: Some(check_type_params),
+        stmt_kinds: Kinds::stmts(&[StmtKind::FunctionDef, StmtKind::ClassDef]),
+        ..Hooks::NONE
+    },
 };
 
 /// Callee names whose first argument is SQL text.
@@ -145,6 +151,64 @@ fn is_sql_sink(call: &ast::ExprCall) -> bool {
 
 /// Walks the expressions of one statement (not nested statements: they get their own hook
 /// call), outermost first, and does not descend into a string it reports.
+/// Looks at every expression of the pass, top down: a built query is reported once, as a
+/// whole (the parts of a reported expression are claimed and skipped); a sink call with a
+/// built first argument reports that argument and goes on with its other parts.
+fn check(checker: &mut Checker, expr: &Expr) {
+    if checker.is_claimed(expr.range()) {
+        return;
+    }
+    if let Expr::Call(call) = expr
+        && is_sql_sink(call)
+        && let Some(first) = call.arguments.args.first()
+        && is_built_sql(first)
+    {
+        report(checker, first.range(), true);
+        checker.claim(first.range());
+        return;
+    }
+    if is_built_sql(expr) {
+        report(checker, expr.range(), false);
+        checker.claim(expr.range());
+    }
+}
+
+/// Type parameters of functions and classes (`def f[T: ...]`) are not part of the pass's
+/// expressions; look at them with the same rules.
+fn check_type_params(checker: &mut Checker, stmt: &Stmt) {
+    let type_params = match stmt {
+        Stmt::FunctionDef(function) => function.type_params.as_deref(),
+        Stmt::ClassDef(class) => class.type_params.as_deref(),
+        _ => None,
+    };
+    let Some(type_params) = type_params else {
+        return;
+    };
+    let mut finder = SqlFinder::default();
+    finder.visit_type_params(type_params);
+    for (range, executed) in finder.found {
+        report(checker, range, executed);
+    }
+}
+
+/// Report a built query, in the scope of its statement (a query inside a lambda belongs to
+/// the statement that holds the lambda).
+fn report(checker: &mut Checker, range: TextRange, executed: bool) {
+    let message = if executed {
+        "SQL query built from run-time values is executed directly: pass the values as query parameters"
+    } else {
+        "SQL query built with string formatting: if any value is user-controlled this is SQL injection; use query parameters"
+    };
+    let scope = checker.statement_scope();
+    let finding = checker.report(range, message);
+    finding.scope = scope;
+    if executed {
+        finding.confidence = Some(Confidence::Medium);
+    }
+}
+
+/// The same search as [`check`] as a walk of its own, for expressions the pass does not
+/// visit (type parameters).
 #[derive(Default)]
 struct SqlFinder {
     found: Vec<(TextRange, bool)>,
@@ -174,21 +238,5 @@ impl<'a> Visitor<'a> for SqlFinder {
             return;
         }
         visitor::walk_expr(self, expr);
-    }
-}
-
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    let mut finder = SqlFinder::default();
-    visitor::walk_stmt(&mut finder, stmt);
-    for (range, executed) in finder.found {
-        let message = if executed {
-            "SQL query built from run-time values is executed directly: pass the values as query parameters"
-        } else {
-            "SQL query built with string formatting: if any value is user-controlled this is SQL injection; use query parameters"
-        };
-        let finding = checker.report(range, message);
-        if executed {
-            finding.confidence = Some(Confidence::Medium);
-        }
     }
 }

@@ -3,8 +3,8 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::helpers::{string_literal, target_name};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::helpers::{string_literal, string_literal_str, target_str};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Service bound to all network interfaces (`0.0.0.0` / `::`)",
-    hooks: Hooks { call: Some((&[], check_call)), stmt: Some(check_stmt), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check_call)), stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::FunctionDef, StmtKind::Return]), ..Hooks::NONE },
 };
 
 /// Whether a literal is an all-interfaces listening address, optionally with a port.
@@ -59,22 +59,40 @@ fn is_bind_all(value: &str) -> bool {
 
 /// Whether a variable, parameter, keyword or key name denotes a listening address.
 fn is_host_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "host" | "hostname" | "bind" | "listen" | "address" | "addr" | "ip" | "interface" | "iface"
-    ) || ["_host", "_bind", "_addr", "_address", "_ip", "_interface"]
-        .iter()
-        .any(|suffix| lower.ends_with(suffix))
+    // Compared in place, ignoring ASCII case: this runs for every keyword argument.
+    let name = name.as_bytes();
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let starts_with = |prefix: &str| {
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    [
+        "host",
+        "hostname",
+        "bind",
+        "listen",
+        "address",
+        "addr",
+        "ip",
+        "interface",
+        "iface",
+    ]
+    .iter()
+    .any(|exact| name.eq_ignore_ascii_case(exact.as_bytes()))
+        || ["_host", "_bind", "_addr", "_address", "_ip", "_interface"]
+            .iter()
+            .any(|suffix| ends_with(suffix))
         || ["bind_", "listen_"]
             .iter()
-            .any(|prefix| lower.starts_with(prefix))
+            .any(|prefix| starts_with(prefix))
 }
 
 fn bind_all_literal(expr: &Expr) -> Option<&Expr> {
     match expr {
-        Expr::StringLiteral(_) => string_literal(expr)
-            .is_some_and(|value| is_bind_all(&value))
+        Expr::StringLiteral(_) => string_literal_str(expr)
+            .is_some_and(is_bind_all)
             .then_some(expr),
         // gunicorn: bind = ["0.0.0.0:8000"]
         Expr::List(list) => list.elts.iter().find_map(bind_all_literal),
@@ -92,8 +110,8 @@ fn address_tuple(expr: &Expr) -> Option<&Expr> {
         return None;
     }
     let host = tuple.elts.first()?;
-    string_literal(host)
-        .is_some_and(|value| is_bind_all(&value))
+    string_literal_str(host)
+        .is_some_and(is_bind_all)
         .then_some(host)
 }
 
@@ -136,7 +154,7 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
             let named = assign
                 .targets
                 .iter()
-                .filter_map(target_name)
+                .filter_map(target_str)
                 .find(|name| is_host_name(name));
             if let (Some(name), Some(literal)) = (named, bind_all_literal(&assign.value)) {
                 report(checker, literal, &format!("`{name}`"));
@@ -146,8 +164,8 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
         }
         Stmt::AnnAssign(assign) => {
             let Some(value) = &assign.value else { return };
-            match (target_name(&assign.target), bind_all_literal(value)) {
-                (Some(name), Some(literal)) if is_host_name(&name) => {
+            match (target_str(&assign.target), bind_all_literal(value)) {
+                (Some(name), Some(literal)) if is_host_name(name) => {
                     report(checker, literal, &format!("`{name}`"));
                 }
                 _ => check_dicts(checker, value),
@@ -177,11 +195,11 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
 fn check_dicts(checker: &mut Checker, expr: &Expr) {
     let Expr::Dict(dict) = expr else { return };
     for item in &dict.items {
-        let Some(key) = item.key.as_ref().and_then(string_literal) else {
+        let Some(key) = item.key.as_ref().and_then(string_literal_str) else {
             check_dicts(checker, &item.value);
             continue;
         };
-        if is_host_name(&key) {
+        if is_host_name(key) {
             if let Some(literal) = bind_all_literal(&item.value) {
                 report(checker, literal, &format!("key `{key}`"));
             }

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misc::hardcoded_password_string::hardcoded_secret;
 
 pub const META: RuleMeta = declare_rule! {
@@ -41,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Low,
     confidence: Medium,
     summary: "Hard-coded password or secret as a parameter default",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::FunctionDef]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

@@ -3,8 +3,10 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
-use crate::rules::helpers::{is_placeholder_secret, string_literal, target_name};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::helpers::{
+    is_placeholder_secret, string_literal, string_literal_str, target_str,
+};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -43,7 +45,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Low,
     confidence: Medium,
     summary: "Hard-coded password or secret assigned to a variable, attribute or key",
-    hooks: Hooks { stmt: Some(check_stmt), expr: Some(check_expr), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), expr: Some(check_expr), expr_kinds: Kinds::exprs(&[ExprKind::Dict, ExprKind::Compare]), ..Hooks::NONE },
 };
 
 /// Name suffixes that describe a secret (where it lives, what it is called) rather than hold
@@ -186,20 +188,20 @@ fn report(checker: &mut Checker, name: &str, value: &Expr) {
 }
 
 fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
-    let (targets, value): (Vec<&Expr>, &Expr) = match stmt {
-        Stmt::Assign(assign) => (assign.targets.iter().collect(), &assign.value),
+    let (targets, value): (&[Expr], &Expr) = match stmt {
+        Stmt::Assign(assign) => (&assign.targets, &assign.value),
         Stmt::AnnAssign(assign) => match &assign.value {
-            Some(value) => (vec![&*assign.target], value),
+            Some(value) => (std::slice::from_ref(&*assign.target), value),
             None => return,
         },
         _ => return,
     };
     for target in targets {
-        let Some(name) = target_name(target) else {
+        let Some(name) = target_str(target) else {
             continue;
         };
-        if hardcoded_secret(checker, &name, value).is_some() {
-            report(checker, &name, value);
+        if hardcoded_secret(checker, name, value).is_some() {
+            report(checker, name, value);
             return;
         }
     }
@@ -209,11 +211,11 @@ fn check_expr(checker: &mut Checker, expr: &Expr) {
     match expr {
         Expr::Dict(dict) => {
             for item in &dict.items {
-                let Some(key) = item.key.as_ref().and_then(string_literal) else {
+                let Some(key) = item.key.as_ref().and_then(string_literal_str) else {
                     continue;
                 };
-                if hardcoded_secret(checker, &key, &item.value).is_some() {
-                    report(checker, &key, &item.value);
+                if hardcoded_secret(checker, key, &item.value).is_some() {
+                    report(checker, key, &item.value);
                 }
             }
         }
@@ -227,15 +229,15 @@ fn check_expr(checker: &mut Checker, expr: &Expr) {
             };
             for (side, other) in [(&*compare.left, right), (right, &*compare.left)] {
                 let name = match side {
-                    Expr::Name(name) => name.id.to_string(),
-                    Expr::Attribute(attribute) => attribute.attr.to_string(),
+                    Expr::Name(name) => name.id.as_str(),
+                    Expr::Attribute(attribute) => attribute.attr.as_str(),
                     _ => continue,
                 };
                 // Parsers compare `token` with keywords all the time.
-                if matches!(name.to_ascii_lowercase().as_str(), "token" | "tok") {
+                if name.eq_ignore_ascii_case("token") || name.eq_ignore_ascii_case("tok") {
                     continue;
                 }
-                if hardcoded_secret(checker, &name, other).is_some() {
+                if hardcoded_secret(checker, name, other).is_some() {
                     let message = format!(
                         "`{name}` is compared with a hard-coded secret: store a hash or read the expected value from configuration"
                     );

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, ast};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -39,17 +39,17 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Hard-coded file name in a shared temporary directory",
-    hooks: Hooks { expr: Some(check), ..Hooks::NONE },
+    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::StringLiteral, ExprKind::FString]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, expr: &Expr) {
-    let prefix = match expr {
-        Expr::StringLiteral(literal) => literal.value.to_str().to_string(),
+    let prefix: &str = match expr {
+        Expr::StringLiteral(literal) => literal.value.to_str(),
         Expr::FString(fstring) => match fstring.value.iter().next() {
-            Some(ast::FStringPart::Literal(literal)) => literal.value.to_string(),
+            Some(ast::FStringPart::Literal(literal)) => &literal.value,
             Some(ast::FStringPart::FString(part)) => match part.elements.iter().next() {
                 Some(element) => match element.as_literal() {
-                    Some(literal) => literal.value.to_string(),
+                    Some(literal) => &literal.value,
                     None => return,
                 },
                 None => return,

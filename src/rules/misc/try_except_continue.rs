@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misc::try_except_pass::broad_handlers;
 
 pub const META: RuleMeta = declare_rule! {
@@ -46,7 +46,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Low,
     confidence: High,
     summary: "`except: continue` silently skips every failing loop iteration",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Try]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, ast};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -44,7 +44,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Low,
     confidence: High,
     summary: "`except: pass` silently swallows every exception",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Try]), ..Hooks::NONE },
 };
 
 /// Handlers of `try` that catch every exception (bare, `Exception`, `BaseException`, or a tuple

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::Stmt;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::report_disabled_flags;
 
 pub const META: RuleMeta = declare_rule! {
@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "Session or CSRF cookie configured without the `Secure` flag",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
 };
 
 const NAMES: &[&str] = &[

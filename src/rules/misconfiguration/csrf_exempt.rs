@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "View exempted from CSRF protection (`csrf_exempt` / `csrf.exempt`)",
-    hooks: Hooks { expr: Some(check), ..Hooks::NONE },
+    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::Name, ExprKind::Attribute]), ..Hooks::NONE },
 };
 
 const CSRF_PROTECT: &[&str] = &["flask_wtf.csrf.CSRFProtect", "flask_wtf.CSRFProtect"];

@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     SettingOrigin, in_dev_or_test_context, settings_in_stmt,
 };
@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "`ALLOWED_HOSTS` with `\"*\"` disables Django's Host header validation",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     SettingOrigin, in_dev_or_test_context, settings_in_stmt,
 };
@@ -54,7 +54,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Django `MIDDLEWARE` lacks `CsrfViewMiddleware`, disabling CSRF protection site-wide",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
 };
 
 const DJANGO_MARKERS: &[&str] = &[

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     SettingOrigin, in_dev_or_test_context, is_django_settings_module, is_true_literal, replace_fix,
     settings_in_stmt,
@@ -44,7 +44,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "`DEBUG = True` in a Django settings module exposes stack traces and settings",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, stmt: &Stmt) {

@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
     SettingOrigin, in_dev_or_test_context, module_imports, settings_in_stmt,
 };
@@ -46,7 +46,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "Framework `SECRET_KEY` hard-coded in source; load it from the environment",
-    hooks: Hooks { stmt: Some(check), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
 };
 
 /// A non-empty string or bytes literal (implicit concatenation included).

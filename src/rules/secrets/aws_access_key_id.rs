@@ -7,7 +7,7 @@ use regex::Regex;
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::Expr;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
 use crate::rules::secrets::scan_literal;
 
 pub const META: RuleMeta = declare_rule! {
@@ -43,7 +43,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "AWS access key id hard-coded in a string literal",
-    hooks: Hooks { expr: Some(check), ..Hooks::NONE },
+    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::StringLiteral, ExprKind::BytesLiteral]), ..Hooks::NONE },
 };
 
 static PATTERN: LazyLock<Option<Regex>> =

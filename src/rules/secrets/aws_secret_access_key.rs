@@ -4,7 +4,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::helpers::{string_literal, target_name};
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::secrets::{is_placeholder, literal_text, redact};
 
 pub const META: RuleMeta = declare_rule! {
@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "AWS secret access key hard-coded in the source",
-    hooks: Hooks { stmt: Some(check_stmt), expr: Some(check_expr), ..Hooks::NONE },
+    hooks: Hooks { stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), expr: Some(check_expr), expr_kinds: Kinds::exprs(&[ExprKind::Call, ExprKind::Dict]), ..Hooks::NONE },
 };
 
 /// Whether a name is where an AWS secret access key lives.

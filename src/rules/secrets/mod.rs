@@ -25,6 +25,12 @@ pub(crate) fn literal_text(expr: &Expr) -> Option<Cow<'_, str>> {
     match expr {
         Expr::StringLiteral(literal) => Some(Cow::Borrowed(literal.value.to_str())),
         Expr::BytesLiteral(literal) => {
+            // One part (the usual case) is decoded in place; only implicitly concatenated
+            // parts or invalid UTF-8 need a copy.
+            let mut parts = literal.value.iter();
+            if let (Some(only), None) = (parts.next(), parts.next()) {
+                return Some(String::from_utf8_lossy(&only.value));
+            }
             let bytes: Vec<u8> = literal.value.bytes().collect();
             Some(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()))
         }

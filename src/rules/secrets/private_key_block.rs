@@ -7,7 +7,7 @@ use regex::Regex;
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
 use crate::rules::secrets::literal_text;
 
 pub const META: RuleMeta = declare_rule! {
@@ -45,7 +45,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "private key embedded in a string literal",
-    hooks: Hooks { expr: Some(check), ..Hooks::NONE },
+    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::StringLiteral, ExprKind::BytesLiteral]), ..Hooks::NONE },
 };
 
 static HEADER: LazyLock<Option<Regex>> =
