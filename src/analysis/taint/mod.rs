@@ -312,14 +312,19 @@ impl<'p> ExternalSummaries<'p> {
         modules: Vec<(String, Option<ModuleSummaries>)>,
         queries: ModuleQueries<'p>,
     ) -> Self {
-        let names: FxHashSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
         // An import name that is also a real module's name belongs to that module.
-        let alias_of = |module: &str| {
-            import_name_alias(module)
-                .filter(|alias| !names.contains(alias))
-                .map(str::to_string)
+        let import_aliases: Vec<Option<String>> = {
+            let names: FxHashSet<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
+            modules
+                .iter()
+                .map(|(module, _)| {
+                    import_name_alias(module)
+                        .filter(|alias| !names.contains(alias))
+                        .map(str::to_string)
+                })
+                .collect()
         };
-        let mut given = Vec::new();
+        let mut given = FxHashMap::default();
         let mut aliases = Vec::new();
         let mut lazy = LazyModules {
             by_module: FxHashMap::default(),
@@ -327,8 +332,9 @@ impl<'p> ExternalSummaries<'p> {
             slots: Vec::new(),
             queries,
         };
-        for (file, (module, summaries)) in modules.iter().enumerate() {
-            let alias = alias_of(module);
+        for (file, ((module, summaries), alias)) in
+            modules.into_iter().zip(import_aliases).enumerate()
+        {
             match summaries {
                 Some(summaries) => {
                     for (name, summary) in summaries {
@@ -337,32 +343,30 @@ impl<'p> ExternalSummaries<'p> {
                         {
                             aliases.push((format!("{alias}{inner}"), summary.clone()));
                         }
-                        given.push((name.clone(), summary.clone()));
+                        given.insert(name, summary);
                     }
                 }
                 None => {
                     let slot = lazy.slots.len();
+                    for name in [Some(module.as_str()), alias.as_deref()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        for prefix in dotted_prefixes(name) {
+                            lazy.below.entry(prefix.to_string()).or_default().push(slot);
+                        }
+                        lazy.by_module.entry(name.to_string()).or_insert(slot);
+                    }
                     lazy.slots.push(LazySlot {
-                        module: module.clone(),
+                        module,
                         file,
                         may_return_sources: OnceLock::new(),
                         summaries: OnceLock::new(),
                     });
-                    for name in [Some(module.clone()), alias].into_iter().flatten() {
-                        let mut end = 0;
-                        for (index, part) in name.split('.').enumerate() {
-                            end += part.len() + usize::from(index > 0);
-                            lazy.below
-                                .entry(name[..end].to_string())
-                                .or_default()
-                                .push(slot);
-                        }
-                        lazy.by_module.entry(name).or_insert(slot);
-                    }
                 }
             }
         }
-        let mut summaries = indexed(given.into_iter().collect(), aliases);
+        let mut summaries = indexed(given, aliases);
         summaries.lazy = (!lazy.slots.is_empty()).then_some(lazy);
         summaries
     }
@@ -390,20 +394,6 @@ impl<'p> ExternalSummaries<'p> {
                 .lazy
                 .as_ref()
                 .is_some_and(|lazy| lazy.related_to_returning(name))
-    }
-
-    /// The summaries at hand (a module left for later is not computed for this).
-    pub fn len(&self) -> usize {
-        self.by_name.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
-    }
-
-    /// The summaries at hand (a module left for later is not computed for this).
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &ExternalSummary)> {
-        self.by_name.iter()
     }
 }
 
@@ -436,10 +426,8 @@ pub(crate) struct DottedNames {
 
 impl DottedNames {
     pub(crate) fn insert(&mut self, name: &str) {
-        let mut end = 0;
-        for (index, part) in name.split('.').enumerate() {
-            end += part.len() + usize::from(index > 0);
-            self.covering.insert(name[..end].to_string());
+        for prefix in dotted_prefixes(name) {
+            self.covering.insert(prefix.to_string());
         }
         self.names.insert(name.to_string());
     }
@@ -453,15 +441,15 @@ impl DottedNames {
         if self.covering.contains(name) {
             return true;
         }
-        let mut end = 0;
-        for (index, part) in name.split('.').enumerate() {
-            end += part.len() + usize::from(index > 0);
-            if self.names.contains(&name[..end]) {
-                return true;
-            }
-        }
-        false
+        dotted_prefixes(name).any(|prefix| self.names.contains(prefix))
     }
+}
+
+/// `a`, `a.b`, `a.b.c` for `a.b.c`: every dotted prefix of a name, the name included.
+fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('.')
+        .map(|(dot, _)| &name[..dot])
+        .chain(std::iter::once(name))
 }
 
 /// Directories that hold a project's packages without being one (the `src/` layout): code

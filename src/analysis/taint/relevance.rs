@@ -14,7 +14,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::analysis::syntax::{Expr, Stmt, TextRange, TextSize, Visitor, ast, visitor};
+use crate::analysis::syntax::{Expr, TextRange, TextSize, Visitor, ast, visitor};
 
 /// A function of the module, as the selection needs it.
 pub(crate) struct Candidate<'a> {
@@ -90,10 +90,6 @@ struct Mentions<'a> {
 }
 
 impl<'a> Visitor<'a> for Mentions<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        visitor::walk_stmt(self, stmt);
-    }
-
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) => {
@@ -117,7 +113,7 @@ impl<'a> Visitor<'a> for Mentions<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::syntax::parse_module;
+    use crate::analysis::syntax::{Stmt, parse_module};
 
     fn selected(source: &str, with_sources: &[&str], globals: &[&str]) -> Vec<String> {
         let parsed = parse_module(source);
