@@ -2,10 +2,28 @@
 //! helper defined in another module, which runs it through a shell. The flow is reported at
 //! the call site; the helper's sanitizing twin is not.
 
+use std::path::Path;
 use std::process::Command;
 
 const HELPERS: &str = "import os\n\n\ndef run_report(name):\n    os.system(\"report --name \" + name)\n\n\ndef safe_report(name):\n    os.system(\"report --name \" + str(int(name)))\n";
 const VIEWS: &str = "from flask import Flask, request\n\nfrom .helpers import run_report, safe_report\n\napp = Flask(__name__)\n\n\n@app.route(\"/report\")\ndef report():\n    run_report(request.args[\"name\"])\n    safe_report(request.args[\"name\"])\n    return \"ok\"\n";
+
+/// `snakeguard scan . --format json --select taint` (plus `extra`) in `root`: the JSON report.
+fn scan_taint(root: &Path, extra: &[&str]) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+        .current_dir(root)
+        .args(["scan", ".", "--format", "json", "--select", "taint"])
+        .args(extra)
+        .output()
+        .expect("snakeguard runs");
+    assert_ne!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
 
 #[test]
 fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
@@ -15,12 +33,7 @@ fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
     std::fs::write(app.join("__init__.py"), "").unwrap();
     std::fs::write(app.join("helpers.py"), HELPERS).unwrap();
     std::fs::write(app.join("views.py"), VIEWS).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
-        .current_dir(dir.path())
-        .args(["scan", ".", "--format", "json", "--select", "taint"])
-        .output()
-        .expect("snakeguard runs");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let report = scan_taint(dir.path(), &[]);
     let findings: Vec<(String, String, u64)> = report["findings"]
         .as_array()
         .expect("findings")
@@ -60,20 +73,7 @@ fn user_models_from_the_config_file_extend_the_builtin_ones() {
     )
     .unwrap();
     let scan = |extra: &[&str]| -> Vec<u64> {
-        let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
-            .current_dir(root)
-            .args(["scan", ".", "--format", "json", "--select", "taint"])
-            .args(extra)
-            .output()
-            .expect("snakeguard runs");
-        assert_ne!(
-            output.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        report["findings"]
+        scan_taint(root, extra)["findings"]
             .as_array()
             .expect("findings")
             .iter()
@@ -119,12 +119,7 @@ fn a_src_layout_is_followed_under_the_import_names() {
         VIEWS.replace("from .helpers import", "from app.helpers import"),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
-        .current_dir(dir.path())
-        .args(["scan", ".", "--format", "json", "--select", "taint"])
-        .output()
-        .expect("snakeguard runs");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let report = scan_taint(dir.path(), &[]);
     let found: Vec<(String, u64)> = report["findings"]
         .as_array()
         .expect("findings")

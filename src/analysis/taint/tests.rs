@@ -53,23 +53,51 @@ fn facts_answer_constant_sanitized_and_tainted() {
     );
 }
 
-#[test]
-fn cross_module_summaries_apply_at_call_sites() {
-    let helper = "import os\ndef run(cmd, flag=False):\n    os.system('x ' + cmd)\ndef clean(s):\n    return int(s)\ndef echo(s):\n    return s.strip()\n";
-    let parsed = parse_module(helper);
-    let semantic = SemanticModel::build(parsed.body(), Some("pkg.helpers"), false);
-    let lines = LineMap::new(helper);
-    let models = Models::builtin();
-    let summaries: ExternalSummaries = summarize_module(
+/// The summaries of one module (`source` at `path`, named `module`), as another module sees
+/// them.
+fn summaries_of(source: &str, path: &str, module: &str) -> ExternalSummaries<'static> {
+    let parsed = parse_module(source);
+    let semantic = SemanticModel::build(parsed.body(), Some(module), false);
+    let lines = LineMap::new(source);
+    summarize_module(
         parsed.body(),
         &semantic,
         &lines,
-        "pkg/helpers.py",
-        "pkg.helpers",
-        &models,
+        path,
+        module,
+        &Models::builtin(),
     )
     .into_iter()
-    .collect();
+    .collect()
+}
+
+/// The taint pass over `source` (at `path`, named `module`) with other modules' `summaries`.
+fn analyse_using(
+    source: &'static str,
+    path: &str,
+    module: &str,
+    summaries: &ExternalSummaries,
+) -> (TaintResult, LineMap<'static>) {
+    let parsed = parse_module(source);
+    let semantic = SemanticModel::build(parsed.body(), Some(module), false);
+    let lines = LineMap::new(source);
+    let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
+    let result = analyse(
+        parsed.body(),
+        &semantic,
+        &lines,
+        path,
+        &config,
+        Some(summaries),
+        &[],
+    );
+    (result, lines)
+}
+
+#[test]
+fn cross_module_summaries_apply_at_call_sites() {
+    let helper = "import os\ndef run(cmd, flag=False):\n    os.system('x ' + cmd)\ndef clean(s):\n    return int(s)\ndef echo(s):\n    return s.strip()\n";
+    let summaries = summaries_of(helper, "pkg/helpers.py", "pkg.helpers");
     assert!(summaries.get("pkg.helpers.run", true).is_some());
     assert!(summaries.get("pkg.helpers.echo", true).is_some());
     assert!(
@@ -81,19 +109,7 @@ fn cross_module_summaries_apply_at_call_sites() {
     );
 
     let app = "from flask import request\nfrom pkg.helpers import run, echo, clean\ndef v():\n    run(request.args['a'])\n    run(clean(request.args['b']))\n    run(echo(request.args['c']))\n";
-    let parsed = parse_module(app);
-    let semantic = SemanticModel::build(parsed.body(), Some("pkg.app"), false);
-    let lines = LineMap::new(app);
-    let config = TaintConfig::new(&taint_rules(), models).unwrap();
-    let result = analyse(
-        parsed.body(),
-        &semantic,
-        &lines,
-        "pkg/app.py",
-        &config,
-        Some(&summaries),
-        &[],
-    );
+    let (result, lines) = analyse_using(app, "pkg/app.py", "pkg.app", &summaries);
     let mut found: Vec<u32> = result
         .findings
         .iter()
@@ -426,34 +442,9 @@ fn models_come_before_a_projects_own_definitions() {
     // A project that defines `shlex.quote` itself (the standard library does) is still judged
     // by the model: the call sanitizes.
     let shlex = "def quote(s):\n    return s\n";
-    let parsed = parse_module(shlex);
-    let semantic = SemanticModel::build(parsed.body(), Some("shlex"), false);
-    let lines = LineMap::new(shlex);
-    let models = Models::builtin();
-    let summaries: ExternalSummaries = summarize_module(
-        parsed.body(),
-        &semantic,
-        &lines,
-        "shlex.py",
-        "shlex",
-        &models,
-    )
-    .into_iter()
-    .collect();
+    let summaries = summaries_of(shlex, "shlex.py", "shlex");
     assert!(summaries.get("shlex.quote", true).is_some());
     let app = "import os, shlex\nfrom flask import request\ndef v():\n    os.system('ls ' + shlex.quote(request.args['a']))\n";
-    let parsed = parse_module(app);
-    let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
-    let lines = LineMap::new(app);
-    let config = TaintConfig::new(&taint_rules(), models).unwrap();
-    let result = analyse(
-        parsed.body(),
-        &semantic,
-        &lines,
-        "app.py",
-        &config,
-        Some(&summaries),
-        &[],
-    );
+    let (result, _) = analyse_using(app, "app.py", "app", &summaries);
     assert!(result.findings.is_empty(), "{:?}", result.findings.len());
 }
