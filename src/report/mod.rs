@@ -121,32 +121,74 @@ pub(crate) fn column_offset(line: &str, column: u32) -> usize {
         .map_or(line.len(), |(offset, _)| offset)
 }
 
-/// The source text covered by `span`, lines joined with `\n`; `None` when the span does
-/// not fit the source (stale or missing text).
-pub(crate) fn span_text(source: &str, span: &Span) -> Option<String> {
-    let (start, end) = (span.start, span.end);
-    if (end.line, end.column) < (start.line, start.column) {
-        return None;
-    }
-    let mut text = String::new();
-    for line_number in start.line..=end.line {
-        let line = source_line(source, line_number)?;
-        let from = if line_number == start.line {
-            column_offset(line, start.column)
-        } else {
-            0
-        };
-        let to = if line_number == end.line {
-            column_offset(line, end.column)
-        } else {
-            line.len()
-        };
-        text.push_str(&line[from..to.max(from)]);
-        if line_number != end.line {
-            text.push('\n');
+/// A source text with the offsets of its lines, for reports that look up many lines of one
+/// file (a SARIF location and its flow steps each carry a snippet).
+pub(crate) struct Lines<'s> {
+    source: &'s str,
+    /// Byte offset of each line's first byte (as [`str::lines`] counts lines).
+    starts: Vec<usize>,
+}
+
+impl<'s> Lines<'s> {
+    pub(crate) fn new(source: &'s str) -> Lines<'s> {
+        let mut starts = vec![0];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'\n')
+                .map(|(offset, _)| offset + 1)
+                .filter(|&start| start < source.len()),
+        );
+        if source.is_empty() {
+            starts.clear();
         }
+        Lines { source, starts }
     }
-    Some(text)
+
+    /// The 1-based `line` without its line terminator, if it exists (as [`source_line`]).
+    pub(crate) fn line(&self, line: u32) -> Option<&'s str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.source.len());
+        let text = &self.source[start..end];
+        Some(match text.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => text,
+        })
+    }
+
+    /// The source text covered by `span`, lines joined with `\n`; `None` when the span does
+    /// not fit the source (stale or missing text).
+    pub(crate) fn span_text(&self, span: &Span) -> Option<String> {
+        let (start, end) = (span.start, span.end);
+        if (end.line, end.column) < (start.line, start.column) {
+            return None;
+        }
+        let mut text = String::new();
+        for line_number in start.line..=end.line {
+            let line = self.line(line_number)?;
+            let from = if line_number == start.line {
+                column_offset(line, start.column)
+            } else {
+                0
+            };
+            let to = if line_number == end.line {
+                column_offset(line, end.column)
+            } else {
+                line.len()
+            };
+            text.push_str(&line[from..to.max(from)]);
+            if line_number != end.line {
+                text.push('\n');
+            }
+        }
+        Some(text)
+    }
 }
 
 /// `1 issue`, `2 issues`.
@@ -211,18 +253,42 @@ mod tests {
 
     #[test]
     fn span_text_counts_characters_and_joins_lines() {
-        let source = "x = 'é'; run(a)\nfoo(\n  b)\r\nlast";
+        let source = Lines::new("x = 'é'; run(a)\nfoo(\n  b)\r\nlast");
+        let span_text = |source: &Lines, span: &Span| source.span_text(span);
         assert_eq!(
-            span_text(source, &span((1, 10), (1, 16))).unwrap(),
+            span_text(&source, &span((1, 10), (1, 16))).unwrap(),
             "run(a)"
         );
         assert_eq!(
-            span_text(source, &span((2, 1), (3, 5))).unwrap(),
+            span_text(&source, &span((2, 1), (3, 5))).unwrap(),
             "foo(\n  b)"
         );
-        assert_eq!(span_text(source, &span((4, 1), (4, 1))).unwrap(), "");
-        assert!(span_text(source, &span((9, 1), (9, 2))).is_none());
-        assert!(span_text(source, &span((2, 3), (1, 1))).is_none());
+        assert_eq!(span_text(&source, &span((4, 1), (4, 1))).unwrap(), "");
+        assert!(span_text(&source, &span((9, 1), (9, 2))).is_none());
+        assert!(span_text(&source, &span((2, 3), (1, 1))).is_none());
+    }
+
+    #[test]
+    fn lines_are_counted_as_str_lines_counts_them() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\n\nb\r\n",
+            "\n\n",
+            "é\nü\r",
+            "x\r\ny",
+        ] {
+            let lines = Lines::new(text);
+            let expected: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> = (1..).map_while(|n| lines.line(n)).collect();
+            assert_eq!(got, expected, "{text:?}");
+            assert_eq!(lines.line(0), None);
+            for (n, line) in (1..).zip(&expected) {
+                assert_eq!(source_line(text, n), Some(*line));
+            }
+        }
     }
 
     #[test]

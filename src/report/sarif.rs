@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Confidence, Diagnostic, DiagnosticKind, Finding, Severity, Span};
-use crate::report::{INFORMATION_URI, ReportOptions, ScanReport, VERSION, source_line, span_text};
+use crate::report::{INFORMATION_URI, Lines, ReportOptions, ScanReport, VERSION};
 use crate::rules::{Rule, RuleMeta};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -256,11 +256,17 @@ fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
         .map(|(index, rule)| (*rule, index))
         .collect();
 
+    // Each file's lines are indexed once: every location and flow step quotes its snippet.
+    let mut lines: BTreeMap<&str, Lines> = BTreeMap::new();
     let results = report
         .findings
         .iter()
         .map(|finding| {
-            let source = report.sources.get(&finding.path).map(String::as_str);
+            let source = report.sources.get(&finding.path).map(|source| {
+                &*lines
+                    .entry(finding.path.as_str())
+                    .or_insert_with(|| Lines::new(source))
+            });
             result(finding, rule_index[&finding.rule], source)
         })
         .collect();
@@ -365,7 +371,7 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result<'a>(finding: &'a Finding, rule_index: usize, source: Option<&str>) -> SarifResult<'a> {
+fn result<'a>(finding: &'a Finding, rule_index: usize, source: Option<&Lines>) -> SarifResult<'a> {
     let code_flows = if finding.flow.is_empty() {
         Vec::new()
     } else {
@@ -407,7 +413,7 @@ fn result<'a>(finding: &'a Finding, rule_index: usize, source: Option<&str>) -> 
     }
 }
 
-fn physical_location(path: &str, span: &Span, source: Option<&str>) -> PhysicalLocation {
+fn physical_location(path: &str, span: &Span, source: Option<&Lines>) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: artifact_location(path),
         region: Some(Region {
@@ -416,7 +422,7 @@ fn physical_location(path: &str, span: &Span, source: Option<&str>) -> PhysicalL
             end_line: Some(span.end.line),
             end_column: Some(span.end.column),
             snippet: source
-                .and_then(|source| span_text(source, span))
+                .and_then(|source| source.span_text(span))
                 .filter(|text| !text.is_empty())
                 .map(Text::new),
         }),
@@ -425,9 +431,9 @@ fn physical_location(path: &str, span: &Span, source: Option<&str>) -> PhysicalL
 
 /// The fix as a replacement of whole lines (newlines excluded, as in [`crate::finding::Fix`]).
 /// Only offered when the source is at hand to give the exact end column.
-fn fix(finding: &Finding, source: Option<&str>) -> Option<SarifFix> {
+fn fix(finding: &Finding, source: Option<&Lines>) -> Option<SarifFix> {
     let fix = finding.fix.as_ref()?;
-    let last_line = source_line(source?, fix.end_line)?;
+    let last_line = source?.line(fix.end_line)?;
     if fix.start_line == 0 || fix.end_line < fix.start_line {
         return None;
     }
