@@ -2,13 +2,11 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::Expr;
 use crate::declare_rule;
 use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
-use crate::rules::secrets::scan_literal;
+use crate::rules::secrets::{SecretPattern, scan_literal};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -43,8 +41,8 @@ pub const META: RuleMeta = declare_rule! {
     hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::StringLiteral, ExprKind::BytesLiteral]), ..Hooks::NONE },
 };
 
-static PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\bAIza[0-9A-Za-z_\-]{35}").ok());
+static PATTERN: LazyLock<Option<SecretPattern>> =
+    LazyLock::new(|| SecretPattern::new(r"\bAIza[0-9A-Za-z_\-]{35}"));
 
 fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(

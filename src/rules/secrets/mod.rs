@@ -76,24 +76,44 @@ pub(crate) fn redact(token: &str, shown: usize) -> String {
     format!("{visible}…")
 }
 
-/// Scan one literal for `pattern` (after the cheap `needles` test) and report the first
-/// real match with `describe(redacted)`.
+/// A credential's regular expression with the length of its shortest match: most literals
+/// are shorter, and are dismissed before any search.
+pub(crate) struct SecretPattern {
+    regex: Regex,
+    min_len: usize,
+}
+
+impl SecretPattern {
+    /// `None` if `pattern` does not compile (the rule then never reports).
+    pub(crate) fn new(pattern: &str) -> Option<SecretPattern> {
+        let regex = Regex::new(pattern).ok()?;
+        let min_len = regex_syntax::parse(pattern)
+            .ok()
+            .and_then(|hir| hir.properties().minimum_len())
+            .unwrap_or(0);
+        Some(SecretPattern { regex, min_len })
+    }
+}
+
+/// Scan one literal for `pattern` (after the cheap length and `needles` tests) and report
+/// the first real match with `describe(redacted)`.
 pub(crate) fn scan_literal(
     checker: &mut Checker,
     expr: &Expr,
     needles: &[&str],
-    pattern: Option<&Regex>,
+    pattern: Option<&SecretPattern>,
     prefix_len: impl Fn(&str) -> usize,
     describe: impl Fn(&str) -> String,
 ) {
+    let Some(pattern) = pattern else { return };
     let Some(text) = literal_text(expr) else {
         return;
     };
-    if !needles.iter().any(|needle| text.contains(needle)) {
+    if text.len() < pattern.min_len || !needles.iter().any(|needle| text.contains(needle)) {
         return;
     }
-    let Some(pattern) = pattern else { return };
     let Some(found) = pattern
+        .regex
         .find_iter(&text)
         .map(|found| found.as_str())
         .find(|token| !is_placeholder(token, prefix_len(token)))
