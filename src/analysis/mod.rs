@@ -5,6 +5,7 @@
 //! pass with every enabled rule -> suppressions -> positioned, fingerprinted findings.
 
 pub mod checker;
+pub mod code_words;
 pub mod decode;
 pub mod interplay;
 pub mod semantic;

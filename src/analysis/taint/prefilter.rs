@@ -98,8 +98,9 @@ pub(crate) fn function_may_have_sources(
 /// (spelled in the import, or taken from this module's own path for a relative import)
 /// extended by attribute names spelled in the code; so each source name's first and last
 /// parts must appear as words of the text or parts of the module's name, and a request
-/// parameter needs its name or annotation as a word. Words are read everywhere, strings and
-/// comments included, which only makes the answer `true` more often.
+/// parameter needs its name or annotation as a word. Words in comments and plain string
+/// literals are never any of these (a name is never taken from a string), so only words of
+/// code are read (see [`code_words`](crate::analysis::code_words)).
 pub(crate) fn text_may_return_sources(
     text: &str,
     module_name: Option<&str>,
@@ -112,28 +113,21 @@ pub(crate) fn text_may_return_sources(
             seen[index] = true;
         }
     }
-    for word in identifiers(text) {
+    let mut request = false;
+    crate::analysis::code_words::for_each_code_word(text, |word| {
         if word.len() > words.longest {
-            continue;
+            return;
         }
         if let Some(&index) = words.words.get(word) {
-            if words.request.contains(&index) {
-                return true;
-            }
+            request |= words.request.contains(&index);
             seen[index] = true;
         }
-    }
-    words
-        .sources
-        .iter()
-        .any(|&(first, last)| seen[first] && seen[last])
-}
-
-/// The identifier-like words of `text` (ASCII letters, digits, `_`; anything else separates).
-fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
-    text.as_bytes()
-        .split(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'_'))
-        .filter(|word| !word.is_empty())
+    });
+    request
+        || words
+            .sources
+            .iter()
+            .any(|&(first, last)| seen[first] && seen[last])
 }
 
 /// The words [`text_may_return_sources`] looks for, indexed once per set of models.

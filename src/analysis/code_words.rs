@@ -1,0 +1,283 @@
+//! The identifier-like words of Python source that lie in code, not in comments or plain
+//! string literals, found by a scan far cheaper than tokenizing.
+//!
+//! Textual pre-tests ("could this module return source data?") read a file's words before
+//! deciding to parse it. Docstrings and comments are full of words like `input` or `request`
+//! that make such a test say "maybe" for nothing; skipping them makes it sharper. The scan
+//! must never skip code, so it errs towards reading: words inside f-strings and t-strings are
+//! all read (their replacement fields are code), and a text it cannot follow to the end (an
+//! unterminated string, which no parsable module has) is read whole instead.
+
+/// Calls `word` with every identifier-like word (ASCII letters, digits, `_`) of `text` outside
+/// comments and the literal parts of strings; the words of f-strings and t-strings are all
+/// given. Falls back to every word of the text when the scan loses its way.
+pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
+    let mut words = Vec::new();
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        at: 0,
+        words: &mut words,
+    };
+    match scanner.code(Stop::End) {
+        Some(()) => words.into_iter().for_each(&mut word),
+        None => all_words(text).for_each(word),
+    }
+}
+
+/// Every identifier-like word of `text`, comments and strings included.
+pub fn all_words(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.as_bytes()
+        .split(|byte| !is_word_byte(*byte))
+        .filter(|word| !word.is_empty())
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// Where a stretch of code ends.
+#[derive(Clone, Copy, PartialEq)]
+enum Stop {
+    /// The end of the text.
+    End,
+    /// The `}` closing an f-string replacement field (or a `:` starting its format spec).
+    Field,
+}
+
+/// How a replacement field's code ended.
+enum FieldEnd {
+    Brace,
+    FormatSpec,
+}
+
+struct Scanner<'t, 'w> {
+    bytes: &'t [u8],
+    at: usize,
+    words: &'w mut Vec<&'t [u8]>,
+}
+
+impl<'t> Scanner<'t, '_> {
+    fn peek(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.at + offset).copied()
+    }
+
+    /// Scans code up to `stop`; `None` if the text ends inside something unfinished.
+    fn code(&mut self, stop: Stop) -> Option<()> {
+        self.code_until(stop).map(|_| ())
+    }
+
+    fn code_until(&mut self, stop: Stop) -> Option<FieldEnd> {
+        let mut depth = 0usize;
+        while let Some(byte) = self.peek(0) {
+            match byte {
+                b'#' => {
+                    if stop == Stop::Field {
+                        // Only multi-line fields (3.12+) may hold comments; read the words.
+                        self.at += 1;
+                        continue;
+                    }
+                    while self.peek(0).is_some_and(|b| b != b'\n') {
+                        self.at += 1;
+                    }
+                }
+                b'\'' | b'"' => self.string(Prefix::default())?,
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                b')' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    self.at += 1;
+                }
+                b'}' => {
+                    if stop == Stop::Field && depth == 0 {
+                        self.at += 1;
+                        return Some(FieldEnd::Brace);
+                    }
+                    depth = depth.saturating_sub(1);
+                    self.at += 1;
+                }
+                b':' if stop == Stop::Field && depth == 0 => {
+                    // `!=`/`==` never start with `:`; a walrus or lambda needs parentheses.
+                    self.at += 1;
+                    return Some(FieldEnd::FormatSpec);
+                }
+                b'\\' => self.at += 2,
+                byte if is_word_byte(byte) => {
+                    let start = self.at;
+                    while self.peek(0).is_some_and(is_word_byte) {
+                        self.at += 1;
+                    }
+                    let word = &self.bytes[start..self.at];
+                    match (self.peek(0), Prefix::of(word)) {
+                        (Some(b'\'' | b'"'), Some(prefix)) => self.string(prefix)?,
+                        _ => self.words.push(word),
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+        match stop {
+            Stop::End => Some(FieldEnd::Brace),
+            Stop::Field => None,
+        }
+    }
+
+    /// Scans a string literal starting at its opening quote.
+    fn string(&mut self, prefix: Prefix) -> Option<()> {
+        let quote = self.peek(0)?;
+        let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
+        self.at += if triple { 3 } else { 1 };
+        loop {
+            let byte = self.peek(0)?;
+            if byte == quote
+                && (!triple || (self.peek(1) == Some(quote) && self.peek(2) == Some(quote)))
+            {
+                self.at += if triple { 3 } else { 1 };
+                return Some(());
+            }
+            match byte {
+                b'\\' => self.at += 2,
+                b'\n' if !triple => return None,
+                b'{' if prefix.formatted => {
+                    if self.peek(1) == Some(b'{') {
+                        self.at += 2;
+                    } else {
+                        self.at += 1;
+                        self.replacement_field()?;
+                    }
+                }
+                byte if prefix.formatted && is_word_byte(byte) => {
+                    let start = self.at;
+                    while self.peek(0).is_some_and(is_word_byte) {
+                        self.at += 1;
+                    }
+                    self.words.push(&self.bytes[start..self.at]);
+                }
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// Scans an f-string replacement field after its `{`, through its closing `}`.
+    fn replacement_field(&mut self) -> Option<()> {
+        match self.code_until(Stop::Field)? {
+            FieldEnd::Brace => Some(()),
+            FieldEnd::FormatSpec => {
+                // A format spec is literal text with nested replacement fields.
+                loop {
+                    match self.peek(0)? {
+                        b'}' => {
+                            self.at += 1;
+                            return Some(());
+                        }
+                        b'{' => {
+                            self.at += 1;
+                            self.replacement_field()?;
+                        }
+                        b'\'' | b'"' | b'\n' => return None,
+                        _ => self.at += 1,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A string literal's prefix, as far as the scan cares.
+#[derive(Default, Clone, Copy)]
+struct Prefix {
+    /// An f-string or t-string: replacement fields hold code.
+    formatted: bool,
+}
+
+impl Prefix {
+    /// The prefix spelled by `word` right before a quote, if `word` is one.
+    fn of(word: &[u8]) -> Option<Prefix> {
+        if word.is_empty() || word.len() > 2 {
+            return None;
+        }
+        let mut formatted = false;
+        let mut seen = [false; 4];
+        for byte in word {
+            let kind = match byte.to_ascii_lowercase() {
+                b'r' => 0,
+                b'b' => 1,
+                b'u' => 2,
+                b'f' | b't' => {
+                    formatted = true;
+                    3
+                }
+                _ => return None,
+            };
+            if seen[kind] {
+                return None;
+            }
+            seen[kind] = true;
+        }
+        // `u` combines with nothing; bytes cannot be formatted.
+        if (seen[2] && word.len() > 1) || (seen[1] && seen[3]) {
+            return None;
+        }
+        Some(Prefix { formatted })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_code_word(text, |word| {
+            out.push(String::from_utf8_lossy(word).into_owned())
+        });
+        out
+    }
+
+    #[test]
+    fn comments_and_plain_strings_are_skipped() {
+        assert_eq!(
+            words("x = 'input' # request\ny = \"\"\"os\nenviron\"\"\"\nz = rb'sys' + b\"argv\"\n"),
+            ["x", "y", "z"]
+        );
+        assert_eq!(
+            words("def f():\n    '''Read input.'''\n    return 1\n"),
+            ["def", "f", "return", "1"]
+        );
+    }
+
+    #[test]
+    fn formatted_strings_are_read_whole() {
+        assert_eq!(words("f'a {os.environ} b'"), ["a", "os", "environ", "b"]);
+        assert_eq!(words("f'{x:>{width}} {{y}}' + z"), ["x", "width", "y", "z"]);
+        // PEP 701: the same quote inside a replacement field.
+        assert_eq!(words("f\"{d[\"k\"]}\" ; w"), ["d", "w"]);
+        assert_eq!(
+            words("t'{a!r}' if b else c"),
+            ["a", "r", "if", "b", "else", "c"]
+        );
+        assert_eq!(words("rf'''{x}\n{y}''' q"), ["x", "y", "q"]);
+    }
+
+    #[test]
+    fn escapes_do_not_end_strings() {
+        assert_eq!(words(r#"a = "x\"input" ; b = r'\'' ; c"#), ["a", "b", "c"]);
+        assert_eq!(words("a = 'x\\\ny' ; b"), ["a", "b"]);
+    }
+
+    #[test]
+    fn names_ending_like_prefixes_are_words() {
+        assert_eq!(
+            words("for_ = 1; fr = 2; rb = 3; bu'x'"),
+            ["for_", "1", "fr", "2", "rb", "3", "bu"]
+        );
+    }
+
+    #[test]
+    fn an_unfinished_text_is_read_whole() {
+        assert_eq!(words("x = 'input\ny = 1"), ["x", "input", "y", "1"]);
+        assert_eq!(words("x = f'{a'"), ["x", "f", "a"]);
+        assert_eq!(words("s = '''never closed"), ["s", "never", "closed"]);
+    }
+}
