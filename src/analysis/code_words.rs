@@ -102,7 +102,7 @@ impl<'t> Scanner<'t, '_> {
                     self.at += 1;
                     return Some(FieldEnd::FormatSpec);
                 }
-                b'\\' => self.at += 2,
+                b'\\' => self.at += 1,
                 byte if is_word_byte(byte) => {
                     let start = self.at;
                     while self.peek(0).is_some_and(is_word_byte) {
@@ -137,7 +137,14 @@ impl<'t> Scanner<'t, '_> {
                 return Some(());
             }
             match byte {
-                b'\\' => self.at += 2,
+                b'\\' => {
+                    // An escaped quote, backslash or newline does not end the string (raw
+                    // strings included); other escapes are read like any text.
+                    self.at += 1;
+                    if matches!(self.peek(0), Some(b'\'' | b'"' | b'\\' | b'\n' | b'\r')) {
+                        self.at += 1;
+                    }
+                }
                 b'\n' if !triple => return None,
                 b'{' if prefix.formatted => {
                     if self.peek(1) == Some(b'{') {
@@ -225,7 +232,110 @@ impl Prefix {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use ruff_python_ast::token::TokenKind;
+    use ruff_python_parser::{Mode, ParseOptions};
+    use ruff_text_size::Ranged;
+    use rustc_hash::FxHashSet;
+
     use super::*;
+
+    /// Every name token of `text` is among its code words, when `text` parses.
+    fn names_are_code_words(text: &str) -> Result<(), String> {
+        let parsed = ruff_python_parser::parse_unchecked(text, ParseOptions::from(Mode::Module));
+        if !parsed.errors().is_empty() {
+            return Ok(());
+        }
+        let mut words = FxHashSet::default();
+        for_each_code_word(text, |word| {
+            words.insert(word);
+        });
+        for token in parsed.tokens().iter() {
+            let range = token.range();
+            let name = &text.as_bytes()[range.start().to_usize()..range.end().to_usize()];
+            if token.kind() == TokenKind::Name && !words.contains(name) {
+                let name = String::from_utf8_lossy(name);
+                return Err(format!("{name:?} missed in {text:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn fragments() -> impl Strategy<Value = String> {
+        let vocab = prop::sample::select(vec![
+            "x", "input", " ", "\n", "\\\n", "'", "\"", "'''", "\"\"\"", "f", "rb", "t", "u", "Rf",
+            "{", "}", "{{", "}}", ":", "!r", "#", "(", ")", "[", "]", "\\", "=", ".", "é", "0",
+            "\t", ",",
+        ]);
+        prop::collection::vec(vocab, 0..48).prop_map(|parts| parts.concat())
+    }
+
+    /// A string literal of random prefix, quotes and body, followed by code.
+    fn literal_then_code() -> impl Strategy<Value = String> {
+        let prefix = prop::sample::select(vec!["", "r", "b", "Rb", "f", "rf", "FR", "t", "u"]);
+        let quote = prop::sample::select(vec!["'", "\"", "'''", "\"\"\""]);
+        let body = prop::sample::select(vec![
+            "a",
+            " ",
+            "\\'",
+            "\\\"",
+            "\\\\",
+            "\\n",
+            "\\N{DASH}",
+            "{x}",
+            "{{",
+            "}}",
+            "{d['k']}",
+            "{y:>{w}}",
+            "{z!r}",
+            "#",
+            "\n",
+            "'",
+            "\"",
+            "{f'{q}'}",
+            "{a[\"b\"]}",
+        ]);
+        (prefix, quote, prop::collection::vec(body, 0..12)).prop_map(|(prefix, quote, body)| {
+            format!("x = {prefix}{quote}{}{quote}; input\n", body.concat())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn code_after_a_literal_is_read(text in literal_then_code()) {
+            prop_assert_eq!(names_are_code_words(&text), Ok(()));
+        }
+
+        /// Never panics, never invents a word, and never misses a name of a parsable text.
+        #[test]
+        fn code_words_are_sound(text in fragments()) {
+            let all: Vec<&[u8]> = all_words(&text).collect();
+            let mut code = Vec::new();
+            for_each_code_word(&text, |word| code.push(word));
+            prop_assert!(code.iter().all(|word| all.contains(word)));
+            prop_assert_eq!(names_are_code_words(&text), Ok(()));
+        }
+    }
+
+    #[test]
+    fn every_name_of_the_fixtures_is_a_code_word() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for dir in ["tests/fixtures", "examples"] {
+            for entry in ignore::Walk::new(root.join(dir)).flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|ext| ext == "py")
+                    && let Ok(text) = std::fs::read_to_string(path)
+                {
+                    assert_eq!(names_are_code_words(&text), Ok(()), "{}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} files checked");
+    }
 
     fn words(text: &str) -> Vec<String> {
         let mut out = Vec::new();
