@@ -248,15 +248,22 @@ impl Analyzer {
         let mut raw = checker.run(parsed.body());
         // Skip the taint pass when it cannot report anything and no pattern finding needs its
         // facts: the reconciliation then sees exactly what the pass would have given.
-        let taint_needed = self.taint.as_ref().is_some_and(|config| {
-            raw.iter()
-                .any(|finding| interplay::consults_facts(finding.rule))
-                || taint::may_have_sources(parsed.body(), &semantic, config, external)
+        let sources = self
+            .taint
+            .as_ref()
+            .map(|config| taint::source_sites(parsed.body(), &semantic, config, external));
+        let taint_needed = sources.as_ref().is_some_and(|sources| {
+            sources.anywhere()
+                || raw
+                    .iter()
+                    .any(|finding| interplay::consults_facts(finding.rule))
         });
         if self.taint.is_some() && !taint_needed {
             raw = interplay::reconcile(raw, &mut [], &taint::TaintFacts::default(), parsed.body());
         }
-        if let Some(config) = self.taint.as_ref().filter(|_| taint_needed) {
+        if let (Some(config), Some(sources)) =
+            (self.taint.as_ref(), sources.filter(|_| taint_needed))
+        {
             let asks_facts: Vec<TextRange> = raw
                 .iter()
                 .filter(|finding| interplay::consults_facts(finding.rule))
@@ -270,6 +277,7 @@ impl Analyzer {
                 config,
                 external,
                 &asks_facts,
+                &sources,
             );
             raw = interplay::reconcile(raw, &mut taint.findings, &taint.facts, parsed.body());
             raw.extend(taint.findings);

@@ -161,12 +161,15 @@ pub(crate) fn analyse_module<'a>(
     cx.summaries.clear();
 
     match run {
-        Run::Report { asks_facts } => {
+        Run::Report {
+            asks_facts,
+            sources,
+        } => {
             // Pass 2: report on the module body and every function that can hold tainted data
             // (see `relevance`).
             let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
             interp.exec_block(body);
-            let chosen = taintable_functions(&cx, asks_facts);
+            let chosen = taintable_functions(&cx, asks_facts, sources);
             let mut defs: Vec<TextSize> = chosen.into_iter().collect();
             defs.sort();
             for def in defs {
@@ -200,18 +203,26 @@ pub(crate) fn analyse_module<'a>(
 }
 
 /// What [`analyse_module`] computes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Run<'r> {
     /// Findings and facts. `asks_facts`: ranges of pattern findings that consult the facts
-    /// (their functions are interpreted even when no taint can reach them).
-    Report { asks_facts: &'r [TextRange] },
+    /// (their functions are interpreted even when no taint can reach them); `sources`: where
+    /// the prefilter says sources can appear.
+    Report {
+        asks_facts: &'r [TextRange],
+        sources: &'r prefilter::SourceSites,
+    },
     /// Summaries of every top-level function and method (for other modules).
     Summaries,
 }
 
 /// The functions that can hold tainted data after the module's top level ran (see
 /// `relevance`), plus those containing `asks_facts`.
-fn taintable_functions(cx: &FileCx, asks_facts: &[TextRange]) -> FxHashSet<TextSize> {
+fn taintable_functions(
+    cx: &FileCx,
+    asks_facts: &[TextRange],
+    sources: &prefilter::SourceSites,
+) -> FxHashSet<TextSize> {
     let tainted_globals: FxHashSet<&str> = cx
         .globals
         .vars
@@ -219,21 +230,12 @@ fn taintable_functions(cx: &FileCx, asks_facts: &[TextRange]) -> FxHashSet<TextS
         .filter(|(_, value)| value.is_tainted())
         .map(|(path, _)| root(path))
         .collect();
-    let mut memo = prefilter::SourceMemo::default();
     let candidates: Vec<relevance::Candidate> = cx
         .functions
         .values()
         .map(|info| relevance::Candidate {
             def: info.def,
-            has_sources: info.entry != Entry::None
-                || prefilter::function_may_have_sources(
-                    info.def,
-                    info.scope,
-                    cx.semantic,
-                    cx.models,
-                    cx.external,
-                    &mut memo,
-                ),
+            has_sources: info.entry != Entry::None || sources.in_function(info.def.range.start()),
         })
         .collect();
     relevance::functions_to_report(&candidates, &tainted_globals, asks_facts)

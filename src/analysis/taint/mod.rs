@@ -39,6 +39,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use models::{CweSet, Models};
+pub use prefilter::SourceSites;
 
 use crate::analysis::checker::RawFinding;
 use crate::analysis::semantic::SemanticModel;
@@ -526,7 +527,8 @@ pub struct TaintResult {
 
 /// Run the taint pass over one parsed module.
 /// `asks_facts` are the ranges of pattern findings that consult the facts (their functions are
-/// interpreted even when no taint can reach them).
+/// interpreted even when no taint can reach them); `sources` is [`source_sites`]'s answer.
+#[allow(clippy::too_many_arguments)]
 pub fn analyse(
     body: &[Stmt],
     semantic: &SemanticModel,
@@ -535,6 +537,7 @@ pub fn analyse(
     config: &TaintConfig,
     external: Option<&ExternalSummaries>,
     asks_facts: &[TextRange],
+    sources: &SourceSites,
 ) -> TaintResult {
     let cx = engine::analyse_module(
         body,
@@ -544,7 +547,10 @@ pub fn analyse(
         &config.models,
         &config.enabled,
         external,
-        engine::Run::Report { asks_facts },
+        engine::Run::Report {
+            asks_facts,
+            sources,
+        },
     );
     TaintResult {
         findings: cx.findings,
@@ -552,16 +558,15 @@ pub fn analyse(
     }
 }
 
-/// Whether the taint pass could report anything on this module: `false` when no taint source
-/// can appear in it (see `prefilter`). The pass's constant facts are still worth computing
-/// when a pattern rule consults them.
-pub fn may_have_sources(
+/// Where taint sources can appear in this module (see `prefilter`): the taint pass reports
+/// nothing when they can appear nowhere, and interprets only functions that can hold them.
+pub fn source_sites(
     body: &[Stmt],
     semantic: &SemanticModel,
     config: &TaintConfig,
     external: Option<&ExternalSummaries>,
-) -> bool {
-    prefilter::may_have_sources(body, semantic, &config.models, external)
+) -> SourceSites {
+    prefilter::source_sites(body, semantic, &config.models, external)
 }
 
 /// Whether a function of this module could return source data (a textual test: `false` is

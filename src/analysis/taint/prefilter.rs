@@ -1,5 +1,7 @@
 //! A cheap, conservative test run before the taint pass: can any taint source appear in this
-//! module at all?
+//! module at all, and in which of its functions? (One walk answers both: the pass is skipped
+//! when the answer is "nowhere", and otherwise interprets only functions that can hold taint,
+//! see `relevance`.)
 //!
 //! A taint finding needs a label from a source, and the engine creates those only
 //! - from a qualified name with a modelled source as a dotted prefix (`os.environ.get`,
@@ -19,20 +21,44 @@
 use rustc_hash::FxHashSet;
 
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
-use crate::analysis::syntax::{Expr, Stmt, Visitor, ast, visitor};
+use crate::analysis::syntax::{Expr, Stmt, TextSize, Visitor, ast, visitor};
 
 use super::models::Models;
 use super::{DottedNames, ExternalSummaries};
 
-/// Whether the taint pass could create a source label anywhere in this module. `false` means
-/// it would report no finding (it still computes constant facts, see `interplay`).
-pub(crate) fn may_have_sources(
+/// Where taint sources can appear in one module: anywhere at all (`false` means the pass
+/// would report no finding; it still computes constant facts, see `interplay`), and in which
+/// functions (a function where none can appear creates no source label of its own).
+#[derive(Debug, Default)]
+pub struct SourceSites {
+    anywhere: bool,
+    /// Every function (a kind the engine spells itself is related to a source).
+    everywhere: bool,
+    /// Definition starts of the functions in which a source can appear: in their parameters,
+    /// decorators or body, nested functions and lambdas included (so a function enclosing one
+    /// that has a source has one too).
+    functions: FxHashSet<TextSize>,
+}
+
+impl SourceSites {
+    /// Whether a source can appear anywhere in the module.
+    pub fn anywhere(&self) -> bool {
+        self.anywhere
+    }
+
+    /// Whether a source can appear in the function defined at `def`.
+    pub(crate) fn in_function(&self, def: TextSize) -> bool {
+        self.everywhere || self.functions.contains(&def)
+    }
+}
+
+/// The test, in one walk over the module.
+pub(crate) fn source_sites(
     body: &[Stmt],
     semantic: &SemanticModel,
     models: &Models,
     external: Option<&ExternalSummaries<'_>>,
-) -> bool {
-    let mut memo = SourceMemo::default();
+) -> SourceSites {
     let mut probe = Probe {
         semantic,
         models,
@@ -42,51 +68,31 @@ pub(crate) fn may_have_sources(
         external,
         scope: MODULE_SCOPE,
         found: false,
-        memo: &mut memo,
+        enclosing: Vec::new(),
+        functions: FxHashSet::default(),
+        memo: SourceMemo::default(),
     };
     // Kinds the engine spells itself.
     probe.check("pathlib.Path");
+    if probe.found {
+        return SourceSites {
+            anywhere: true,
+            everywhere: true,
+            functions: FxHashSet::default(),
+        };
+    }
     for stmt in body {
-        if probe.found {
-            break;
-        }
         probe.visit_stmt(stmt);
     }
-    probe.found
+    SourceSites {
+        anywhere: probe.found,
+        everywhere: false,
+        functions: probe.functions,
+    }
 }
 
 /// The answers of the name test for one module, by qualified name (the same names recur).
-pub(crate) type SourceMemo = rustc_hash::FxHashMap<String, bool>;
-
-/// Whether a taint source can appear inside one function (the same test as
-/// [`may_have_sources`], on the function's parameters, decorators and body, nested functions
-/// included): a function for which it is `false` creates no source label of its own. `memo`
-/// is shared by the functions of one module.
-pub(crate) fn function_may_have_sources(
-    function: &ast::StmtFunctionDef,
-    scope: ScopeId,
-    semantic: &SemanticModel,
-    models: &Models,
-    external: Option<&ExternalSummaries<'_>>,
-    memo: &mut SourceMemo,
-) -> bool {
-    let mut probe = Probe {
-        semantic,
-        models,
-        sources: &models.idx().source_names,
-        external,
-        scope,
-        found: false,
-        memo,
-    };
-    probe.check("pathlib.Path");
-    probe.check_function(function);
-    for decorator in &function.decorator_list {
-        probe.visit_expr(&decorator.expression);
-    }
-    probe.with_scope(Some(scope), &function.body);
-    probe.found
-}
+type SourceMemo = rustc_hash::FxHashMap<String, bool>;
 
 /// Whether a function of this module could return source data, judged from its text alone
 /// (`false` is certain; computing the module's summaries is then unnecessary for anything but
@@ -168,21 +174,39 @@ impl SourceWords {
     }
 }
 
-struct Probe<'s, 'm, 'c> {
+struct Probe<'s, 'm> {
     semantic: &'s SemanticModel<'s>,
     models: &'m Models,
     sources: &'m DottedNames,
     /// Other project modules' functions returning source data.
     external: Option<&'m ExternalSummaries<'m>>,
     scope: ScopeId,
+    /// A source can appear somewhere.
     found: bool,
-    memo: &'c mut SourceMemo,
+    /// Definition starts of the functions around the walk's position, outermost first.
+    enclosing: Vec<TextSize>,
+    /// See [`SourceSites::functions`].
+    functions: FxHashSet<TextSize>,
+    memo: SourceMemo,
 }
 
-impl Probe<'_, '_, '_> {
+impl Probe<'_, '_> {
+    /// A source can appear here: in the module, and in every function around.
+    fn hit(&mut self) {
+        self.found = true;
+        for &def in self.enclosing.iter().rev() {
+            // The functions around one already marked were marked with it.
+            if !self.functions.insert(def) {
+                break;
+            }
+        }
+    }
+
     fn check(&mut self, qualified: &str) {
         if let Some(&found) = self.memo.get(qualified) {
-            self.found |= found;
+            if found {
+                self.hit();
+            }
             return;
         }
         let related = |name: &str| {
@@ -195,7 +219,9 @@ impl Probe<'_, '_, '_> {
         let found = related(qualified)
             || (!qualified.contains('.') && related(&format!("builtins.{qualified}")));
         self.memo.insert(qualified.to_string(), found);
-        self.found |= found;
+        if found {
+            self.hit();
+        }
     }
 
     fn check_function(&mut self, function: &ast::StmtFunctionDef) {
@@ -208,7 +234,7 @@ impl Probe<'_, '_, '_> {
             if let Expr::Attribute(attribute) = func
                 && index.entry_decorators.contains(attribute.attr.as_str())
             {
-                self.found = true;
+                self.hit();
             }
         }
         for parameter in function.parameters.iter() {
@@ -222,7 +248,7 @@ impl Probe<'_, '_, '_> {
                 || index.request_params.contains(name)
                 || annotation.is_some_and(|a| index.request_annotations.contains(a))
             {
-                self.found = true;
+                self.hit();
             }
         }
     }
@@ -233,35 +259,41 @@ impl Probe<'_, '_, '_> {
             self.scope = scope;
         }
         for stmt in body {
-            if self.found {
-                break;
-            }
             self.visit_stmt(stmt);
         }
         self.scope = previous;
     }
 }
 
-impl<'a> Visitor<'a> for Probe<'_, '_, '_> {
+impl<'a> Visitor<'a> for Probe<'_, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.found {
-            return;
-        }
         match stmt {
             Stmt::FunctionDef(function) => {
-                self.check_function(function);
-                for decorator in &function.decorator_list {
-                    self.visit_expr(&decorator.expression);
-                }
+                // Defaults are evaluated in the enclosing function, not in this one.
                 for parameter in function.parameters.iter() {
                     if let Some(default) = parameter.default() {
                         self.visit_expr(default);
                     }
                 }
+                self.enclosing.push(function.range.start());
+                self.check_function(function);
                 let scope = self
                     .semantic
                     .scope_of_node(function.range.start(), ScopeKind::Function);
+                // Decorators resolve in the enclosing scope; a name the function's own scope
+                // binds is tried too (the cost of a few lookups, and never a miss).
+                for decorator in &function.decorator_list {
+                    self.visit_expr(&decorator.expression);
+                }
+                if let Some(scope) = scope {
+                    let previous = std::mem::replace(&mut self.scope, scope);
+                    for decorator in &function.decorator_list {
+                        self.visit_expr(&decorator.expression);
+                    }
+                    self.scope = previous;
+                }
                 self.with_scope(scope, &function.body);
+                self.enclosing.pop();
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -280,9 +312,6 @@ impl<'a> Visitor<'a> for Probe<'_, '_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if self.found {
-            return;
-        }
         match expr {
             Expr::Name(_) | Expr::Attribute(_) => {
                 // The outermost chain that resolves is what the engine looks up; its parts
@@ -325,7 +354,7 @@ mod tests {
     fn may(source: &str) -> bool {
         let parsed = parse_module(source);
         let semantic = SemanticModel::build(parsed.body(), None, false);
-        may_have_sources(parsed.body(), &semantic, &Models::builtin(), None)
+        source_sites(parsed.body(), &semantic, &Models::builtin(), None).anywhere()
     }
 
     #[test]
@@ -336,6 +365,36 @@ mod tests {
         assert!(may("import socket\ns = socket.socket()\ns.recv(10)\n"));
         assert!(may("x = [input() for _ in range(3)]\n"));
         assert!(may("import builtins\nbuiltins.input()\n"));
+    }
+
+    #[test]
+    fn sources_are_placed_in_their_functions_and_those_around() {
+        let source = "import os\n\
+            def plain(x):\n    return x\n\
+            def reads():\n    return os.environ['A']\n\
+            def outer():\n    def inner():\n        return input()\n    return inner\n\
+            def defaults(a=os.getenv('B')):\n    return a\n\
+            class View:\n    def get(self, request):\n        return 1\n    def other(self):\n        return [lambda: input()]\n";
+        let parsed = parse_module(source);
+        let semantic = SemanticModel::build(parsed.body(), None, false);
+        let sites = source_sites(parsed.body(), &semantic, &Models::builtin(), None);
+        assert!(sites.anywhere());
+        let def = |name: &str| {
+            let at = source.find(&format!("def {name}")).unwrap();
+            TextSize::from(u32::try_from(at).unwrap())
+        };
+        for (name, expected) in [
+            ("plain", false),
+            ("reads", true),
+            ("outer", true),
+            ("inner", true),
+            // A default is evaluated by the module, not by the function.
+            ("defaults", false),
+            ("get", true),
+            ("other", true),
+        ] {
+            assert_eq!(sites.in_function(def(name)), expected, "{name}");
+        }
     }
 
     #[test]

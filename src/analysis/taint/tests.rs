@@ -19,6 +19,7 @@ fn facts_answer_constant_sanitized_and_tainted() {
     let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
+    let sources = source_sites(parsed.body(), &semantic, &config, None);
     let result = analyse(
         parsed.body(),
         &semantic,
@@ -27,6 +28,7 @@ fn facts_answer_constant_sanitized_and_tainted() {
         &config,
         None,
         &[],
+        &sources,
     );
     let range_of = |needle: &str| {
         let start = source.find(needle).unwrap();
@@ -82,6 +84,7 @@ fn analyse_using(
     let semantic = SemanticModel::build(parsed.body(), Some(module), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
+    let sources = source_sites(parsed.body(), &semantic, &config, Some(summaries));
     let result = analyse(
         parsed.body(),
         &semantic,
@@ -90,6 +93,7 @@ fn analyse_using(
         &config,
         Some(summaries),
         &[],
+        &sources,
     );
     (result, lines)
 }
@@ -196,7 +200,17 @@ fn taint_cost_on_stdlib() {
         let semantic = SemanticModel::build(parsed.body(), None, false);
         let lines = LineMap::new(&text);
         let start = Instant::now();
-        let result = analyse(parsed.body(), &semantic, &lines, path, &config, None, &[]);
+        let sources = source_sites(parsed.body(), &semantic, &config, None);
+        let result = analyse(
+            parsed.body(),
+            &semantic,
+            &lines,
+            path,
+            &config,
+            None,
+            &[],
+            &sources,
+        );
         taint_time += start.elapsed();
         taint_findings += result.findings.len();
     }
