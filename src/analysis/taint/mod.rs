@@ -252,6 +252,7 @@ impl LazyModules<'_> {
         slot: &'s LazySlot,
     ) -> &'s (FxHashMap<String, ExternalSummary>, DottedNames) {
         slot.summaries.get_or_init(|| {
+            tracing::debug!(module = %slot.module, "summarizing a project module on demand");
             let mut returning = DottedNames::default();
             let summaries: FxHashMap<String, ExternalSummary> = (self.queries.summarize)(slot.file)
                 .into_iter()

@@ -31,28 +31,38 @@ pub(crate) fn functions_to_report(
     tainted_globals: &FxHashSet<&str>,
     asks_facts: &[TextRange],
 ) -> FxHashSet<TextSize> {
-    let mentions: Vec<Mentions> = candidates
-        .iter()
-        .map(|candidate| {
-            let mut mentions = Mentions::default();
-            for stmt in &candidate.def.body {
-                mentions.visit_stmt(stmt);
-            }
-            mentions
-        })
-        .collect();
     let mut selected: Vec<bool> = candidates
         .iter()
-        .zip(&mentions)
-        .map(|(candidate, mentions)| {
+        .map(|candidate| {
             candidate.has_sources
-                || mentions
-                    .names
-                    .iter()
-                    .any(|name| tainted_globals.contains(name))
                 || asks_facts
                     .iter()
                     .any(|range| candidate.def.range.contains_range(*range))
+        })
+        .collect();
+    if tainted_globals.is_empty() && !selected.contains(&true) {
+        // Nothing creates taint: no body needs reading.
+        return FxHashSet::default();
+    }
+    // Only bodies of functions not yet selected are read: whether they read a tainted global,
+    // and which names they call.
+    let mentions: Vec<Option<Mentions>> = candidates
+        .iter()
+        .zip(&mut selected)
+        .map(|(candidate, selected)| {
+            if *selected {
+                return None;
+            }
+            let mut mentions = Mentions {
+                tainted_globals,
+                reads_tainted_global: false,
+                calls: Vec::new(),
+            };
+            for stmt in &candidate.def.body {
+                mentions.visit_stmt(stmt);
+            }
+            *selected = mentions.reads_tainted_global;
+            Some(mentions)
         })
         .collect();
     // Callers of selected functions may receive taint from them: close over the call names.
@@ -65,7 +75,10 @@ pub(crate) fn functions_to_report(
             .collect();
         let mut grew = false;
         for (index, mentions) in mentions.iter().enumerate() {
-            if !selected[index] && mentions.calls.iter().any(|name| names.contains(name)) {
+            if let Some(mentions) = mentions
+                && !selected[index]
+                && mentions.calls.iter().any(|name| names.contains(name))
+            {
                 selected[index] = true;
                 grew = true;
             }
@@ -82,26 +95,25 @@ pub(crate) fn functions_to_report(
         .collect()
 }
 
-/// Names a function body reads and the names it calls (`f(...)` and `x.f(...)`).
-#[derive(Default)]
-struct Mentions<'a> {
-    names: FxHashSet<&'a str>,
-    calls: FxHashSet<&'a str>,
+/// What a function body reads of the tainted globals, and the names it calls (`f(...)` and
+/// `x.f(...)`).
+struct Mentions<'a, 'g> {
+    tainted_globals: &'g FxHashSet<&'g str>,
+    reads_tainted_global: bool,
+    calls: Vec<&'a str>,
 }
 
-impl<'a> Visitor<'a> for Mentions<'a> {
+impl<'a> Visitor<'a> for Mentions<'a, '_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) => {
-                self.names.insert(name.id.as_str());
+                self.reads_tainted_global |= !self.reads_tainted_global
+                    && !self.tainted_globals.is_empty()
+                    && self.tainted_globals.contains(name.id.as_str());
             }
             Expr::Call(call) => match &*call.func {
-                Expr::Name(name) => {
-                    self.calls.insert(name.id.as_str());
-                }
-                Expr::Attribute(attribute) => {
-                    self.calls.insert(attribute.attr.as_str());
-                }
+                Expr::Name(name) => self.calls.push(name.id.as_str()),
+                Expr::Attribute(attribute) => self.calls.push(attribute.attr.as_str()),
                 _ => {}
             },
             _ => {}
