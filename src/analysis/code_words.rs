@@ -8,19 +8,18 @@
 //! all read (their replacement fields are code), and a text it cannot follow to the end (an
 //! unterminated string, which no parsable module has) is read whole instead.
 
-/// Calls `word` with every identifier-like word (ASCII letters, digits, `_`) of `text` outside
-/// comments and the literal parts of strings; the words of f-strings and t-strings are all
-/// given. Falls back to every word of the text when the scan loses its way.
+/// Calls `word` with every identifier-like word (ASCII letters, digits, `_`, and any
+/// non-ASCII byte) of `text` outside comments and the literal parts of strings; the words of
+/// f-strings and t-strings are all given. When the scan loses its way it goes on with every
+/// word of the text, so a word may then be given twice.
 pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
-    let mut words = Vec::new();
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         at: 0,
-        words: &mut words,
+        word: &mut word,
     };
-    match scanner.code(Stop::End) {
-        Some(()) => words.into_iter().for_each(&mut word),
-        None => all_words(text).for_each(word),
+    if scanner.code(Stop::End).is_none() {
+        all_words(text).for_each(word);
     }
 }
 
@@ -53,7 +52,7 @@ enum FieldEnd {
 struct Scanner<'t, 'w> {
     bytes: &'t [u8],
     at: usize,
-    words: &'w mut Vec<&'t [u8]>,
+    word: &'w mut dyn FnMut(&'t [u8]),
 }
 
 impl<'t> Scanner<'t, '_> {
@@ -76,9 +75,8 @@ impl<'t> Scanner<'t, '_> {
                         self.at += 1;
                         continue;
                     }
-                    while self.peek(0).is_some_and(|b| b != b'\n') {
-                        self.at += 1;
-                    }
+                    self.at = memchr::memchr(b'\n', &self.bytes[self.at..])
+                        .map_or(self.bytes.len(), |offset| self.at + offset);
                 }
                 b'\'' | b'"' => self.string(Prefix::default())?,
                 b'(' | b'[' | b'{' => {
@@ -111,7 +109,7 @@ impl<'t> Scanner<'t, '_> {
                     let word = &self.bytes[start..self.at];
                     match (self.peek(0), Prefix::of(word)) {
                         (Some(b'\'' | b'"'), Some(prefix)) => self.string(prefix)?,
-                        _ => self.words.push(word),
+                        _ => (self.word)(word),
                     }
                 }
                 _ => self.at += 1,
@@ -129,6 +127,11 @@ impl<'t> Scanner<'t, '_> {
         let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
         self.at += if triple { 3 } else { 1 };
         loop {
+            if !prefix.formatted {
+                // Nothing but the quote, an escape or a line end matters in a plain string.
+                let rest = self.bytes.get(self.at..)?;
+                self.at += memchr::memchr3(quote, b'\\', b'\n', rest)?;
+            }
             let byte = self.peek(0)?;
             if byte == quote
                 && (!triple || (self.peek(1) == Some(quote) && self.peek(2) == Some(quote)))
@@ -159,7 +162,7 @@ impl<'t> Scanner<'t, '_> {
                     while self.peek(0).is_some_and(is_word_byte) {
                         self.at += 1;
                     }
-                    self.words.push(&self.bytes[start..self.at]);
+                    (self.word)(&self.bytes[start..self.at]);
                 }
                 _ => self.at += 1,
             }
@@ -386,8 +389,9 @@ mod tests {
 
     #[test]
     fn an_unfinished_text_is_read_whole() {
-        assert_eq!(words("x = 'input\ny = 1"), ["x", "input", "y", "1"]);
-        assert_eq!(words("x = f'{a'"), ["x", "f", "a"]);
-        assert_eq!(words("s = '''never closed"), ["s", "never", "closed"]);
+        // The words read before the scan lost its way come first.
+        assert_eq!(words("x = 'input\ny = 1"), ["x", "x", "input", "y", "1"]);
+        assert_eq!(words("x = f'{a'"), ["x", "a", "x", "f", "a"]);
+        assert_eq!(words("s = '''never closed"), ["s", "s", "never", "closed"]);
     }
 }
