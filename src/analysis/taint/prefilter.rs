@@ -202,6 +202,16 @@ impl Probe<'_, '_> {
         }
     }
 
+    /// Whether the answer for the walk's position is already known to be yes: the innermost
+    /// function around is marked, or at module level a source was found. (Nested function
+    /// definitions still need their own walk; only statements can hold them.)
+    fn settled(&self) -> bool {
+        match self.enclosing.last() {
+            Some(def) => self.functions.contains(def),
+            None => self.found,
+        }
+    }
+
     fn check(&mut self, qualified: &str) {
         if let Some(&found) = self.memo.get(qualified) {
             if found {
@@ -312,6 +322,11 @@ impl<'a> Visitor<'a> for Probe<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.settled() {
+            // No expression holds a function definition (a lambda belongs to the function
+            // around it): nothing below can change the answer.
+            return;
+        }
         match expr {
             Expr::Name(_) | Expr::Attribute(_) => {
                 // The outermost chain that resolves is what the engine looks up; its parts
