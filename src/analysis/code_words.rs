@@ -16,6 +16,7 @@ pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         at: 0,
+        fields: 0,
         word: &mut word,
     };
     if scanner.code(Stop::End).is_none() {
@@ -49,9 +50,15 @@ enum FieldEnd {
     FormatSpec,
 }
 
+/// Deepest nesting of f-string replacement fields the scan follows (each level recurses);
+/// deeper text is read whole. CPython's own parser gives up far earlier.
+const MAX_FIELD_NESTING: usize = 64;
+
 struct Scanner<'t, 'w> {
     bytes: &'t [u8],
     at: usize,
+    /// Replacement fields open around the scan's position.
+    fields: usize,
     word: &'w mut dyn FnMut(&'t [u8]),
 }
 
@@ -171,6 +178,16 @@ impl<'t> Scanner<'t, '_> {
 
     /// Scans an f-string replacement field after its `{`, through its closing `}`.
     fn replacement_field(&mut self) -> Option<()> {
+        if self.fields == MAX_FIELD_NESTING {
+            return None;
+        }
+        self.fields += 1;
+        let end = self.field_rest();
+        self.fields -= 1;
+        end
+    }
+
+    fn field_rest(&mut self) -> Option<()> {
         match self.code_until(Stop::Field)? {
             FieldEnd::Brace => Some(()),
             FieldEnd::FormatSpec => {
@@ -385,6 +402,16 @@ mod tests {
             words("for_ = 1; fr = 2; rb = 3; bu'x'"),
             ["for_", "1", "fr", "2", "rb", "3", "bu"]
         );
+    }
+
+    #[test]
+    fn deeply_nested_fields_are_read_whole_without_recursing_deeper() {
+        let depth = 200_000;
+        let text = format!("{}x{} + y", "f'{".repeat(depth), "}'".repeat(depth));
+        let mut count = 0;
+        for_each_code_word(&text, |_| count += 1);
+        // The partial scan's words, then every word of the text.
+        assert!(count >= depth + 2, "{count}");
     }
 
     #[test]
