@@ -3,7 +3,7 @@
 use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::helpers::{string_literal, target_name};
+use crate::rules::helpers::{string_literal_str, target_str};
 use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::secrets::{is_placeholder, literal_text, redact};
 
@@ -63,10 +63,13 @@ fn is_secret_key_shape(value: &str) -> bool {
 }
 
 fn report_if_secret(checker: &mut Checker, name: &str, value: &Expr) {
+    if !is_aws_secret_name(name) {
+        return;
+    }
     let Some(text) = literal_text(value) else {
         return;
     };
-    if is_aws_secret_name(name) && is_secret_key_shape(&text) {
+    if is_secret_key_shape(&text) {
         let shown = redact(&text, 4);
         checker.report(
             value.range(),
@@ -80,13 +83,13 @@ fn report_if_secret(checker: &mut Checker, name: &str, value: &Expr) {
 fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::Assign(assign) => {
-            if let Some(name) = assign.targets.iter().filter_map(target_name).next() {
-                report_if_secret(checker, &name, &assign.value);
+            if let Some(name) = assign.targets.iter().find_map(target_str) {
+                report_if_secret(checker, name, &assign.value);
             }
         }
         Stmt::AnnAssign(assign) => {
-            if let (Some(name), Some(value)) = (target_name(&assign.target), &assign.value) {
-                report_if_secret(checker, &name, value);
+            if let (Some(name), Some(value)) = (target_str(&assign.target), &assign.value) {
+                report_if_secret(checker, name, value);
             }
         }
         _ => {}
@@ -104,8 +107,8 @@ fn check_expr(checker: &mut Checker, expr: &Expr) {
         }
         Expr::Dict(dict) => {
             for item in &dict.items {
-                if let Some(name) = item.key.as_ref().and_then(string_literal) {
-                    report_if_secret(checker, &name, &item.value);
+                if let Some(name) = item.key.as_ref().and_then(string_literal_str) {
+                    report_if_secret(checker, name, &item.value);
                 }
             }
         }
