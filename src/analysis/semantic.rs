@@ -112,6 +112,17 @@ pub struct SemanticModel<'a> {
     node_scopes: FxHashMap<(TextSize, ScopeKind), ScopeId>,
     /// This module's dotted name, when known (for relative imports).
     pub module_name: Option<String>,
+    /// Names some binding of the module gives a qualified name to (imports, alias
+    /// assignments): any other name that is no builtin has none, wherever it is used. Known
+    /// once the model is built (`None` while building: the builder resolves names too).
+    qualifiable: Option<FxHashSet<String>>,
+}
+
+/// Whether `name` is one of [`BUILTINS`] (a set: this runs for most names resolved).
+fn is_builtin_name(name: &str) -> bool {
+    static SET: std::sync::LazyLock<FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| BUILTINS.iter().copied().collect());
+    SET.contains(name)
 }
 
 /// Python builtins that rules may match by bare name.
@@ -208,6 +219,7 @@ impl<'a> SemanticModel<'a> {
                 bindings: Vec::new(),
                 node_scopes: FxHashMap::default(),
                 module_name: module_name.map(str::to_string),
+                qualifiable: None,
             },
             scope: MODULE_SCOPE,
             package: package_of(module_name, is_package),
@@ -224,7 +236,26 @@ impl<'a> SemanticModel<'a> {
         for stmt in body {
             builder.visit_stmt(stmt);
         }
-        builder.model
+        let mut model = builder.model;
+        model.qualifiable = Some(
+            model
+                .bindings
+                .iter()
+                .filter(|binding| {
+                    matches!(
+                        binding.kind,
+                        BindingKind::Import { .. }
+                            | BindingKind::FromImport { .. }
+                            | BindingKind::Assignment {
+                                alias_of: Some(_),
+                                ..
+                            }
+                    )
+                })
+                .map(|binding| binding.name.clone())
+                .collect(),
+        );
+        model
     }
 
     pub fn scope(&self, id: ScopeId) -> &Scope {
@@ -307,7 +338,7 @@ impl<'a> SemanticModel<'a> {
 
     /// Whether `name` is unbound everywhere visible from `scope` and is a Python builtin.
     pub fn is_builtin(&self, scope: ScopeId, name: &str, at: TextSize) -> bool {
-        BUILTINS.contains(&name) && self.resolve_name(scope, name, at).is_none()
+        is_builtin_name(name) && self.resolve_name(scope, name, at).is_none()
     }
 
     /// The fully qualified name an expression refers to: `sp.Popen` -> `subprocess.Popen`,
@@ -327,8 +358,17 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn qualified_name_of(&self, scope: ScopeId, name: &str, at: TextSize) -> Option<String> {
+        if self
+            .qualifiable
+            .as_ref()
+            .is_some_and(|names| !names.contains(name))
+            && !is_builtin_name(name)
+        {
+            // Whatever binding it resolves to, if any, gives no qualified name.
+            return None;
+        }
         let Some(id) = self.resolve_name(scope, name, at) else {
-            return BUILTINS.contains(&name).then(|| name.to_string());
+            return is_builtin_name(name).then(|| name.to_string());
         };
         let binding = self.binding(id);
         match &binding.kind {
