@@ -1,7 +1,7 @@
 //! What every rule declares about itself, and the macro that declares it.
 //!
 //! A rule's doc comment *is* its user documentation (What it does / Why is this bad? /
-//! Example / Use instead / References). [`declare_rule!`] captures the `///` lines into
+//! Example / Use instead / References). [`declare_rule!`](crate::declare_rule) captures the `///` lines into
 //! [`RuleMeta::docs`], so `snakeguard rules CODE`, `docs/rules.md` and SARIF help text are
 //! generated from the same text and never drift.
 

@@ -1,8 +1,8 @@
 //! The rule catalogue: one file per rule, grouped by family, and the one registry below.
 //!
-//! Every rule file declares `pub const META: RuleMeta` with [`declare_rule!`] (its doc
+//! Every rule file declares `pub const META: RuleMeta` with [`declare_rule!`](crate::declare_rule) (its doc
 //! comment is its documentation) and the hook functions it plugs into the AST pass. The
-//! [`registry!`] invocation is the only place that lists rules; nothing else spells a code.
+//! `registry!` invocation is the only place that lists rules; nothing else spells a code.
 
 pub mod helpers;
 pub mod meta;

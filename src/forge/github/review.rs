@@ -2,7 +2,7 @@
 //!
 //! check run `in_progress` -> pull request, merge base, changed files (Python only, within
 //! the caps) -> configuration from the **merge base** (a pull request cannot switch off its own
-//! review) -> base and head contents -> [`ChangeSet`] -> [`delta::compute`] -> earlier comments
+//! review) -> base and head contents -> [`ChangeSet`] -> [`delta::compute`](crate::delta::compute) -> earlier comments
 //! read back by their markers -> [`plan_review`] -> every planned line checked against the
 //! diff -> one review (on 422, comments one by one; rejected ones are reported) -> threads of
 //! findings that are gone resolved -> check run completed with the summary, annotations in

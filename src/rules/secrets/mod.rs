@@ -1,8 +1,8 @@
 //! Secrets in source code: cloud keys, API tokens, private keys.
 //!
 //! Every rule here scans string and bytes literals for one credential format. The shared
-//! [`scan_literal`] does the work: a cheap substring test first, then the rule's regular
-//! expression, then a placeholder filter (`AKIAXXXXXXXXXXXXXXXX`, `...EXAMPLE...`,
+//! `scan_literal` does the work: cheap length and substring tests first, then the rule's
+//! regular expression, then a placeholder filter (`AKIAXXXXXXXXXXXXXXXX`, `...EXAMPLE...`,
 //! `your-token-here`, one repeated character), so documentation samples stay quiet. Messages
 //! show only a redacted prefix of the secret.
 pub mod aws_access_key_id;
