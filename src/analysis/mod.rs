@@ -252,23 +252,20 @@ impl Analyzer {
             .taint
             .as_ref()
             .map(|config| taint::source_sites(parsed.body(), &semantic, config, external));
-        let taint_needed = sources.as_ref().is_some_and(|sources| {
-            sources.anywhere()
-                || raw
-                    .iter()
-                    .any(|finding| interplay::consults_facts(finding.rule))
-        });
+        let asks_facts: Vec<TextRange> = raw
+            .iter()
+            .filter(|finding| interplay::consults_facts(finding.rule))
+            .map(|finding| finding.range)
+            .collect();
+        let taint_needed = sources
+            .as_ref()
+            .is_some_and(|sources| sources.anywhere() || !asks_facts.is_empty());
         if self.taint.is_some() && !taint_needed {
             raw = interplay::reconcile(raw, &mut [], &taint::TaintFacts::default(), parsed.body());
         }
         if let (Some(config), Some(sources)) =
             (self.taint.as_ref(), sources.filter(|_| taint_needed))
         {
-            let asks_facts: Vec<TextRange> = raw
-                .iter()
-                .filter(|finding| interplay::consults_facts(finding.rule))
-                .map(|finding| finding.range)
-                .collect();
             let mut taint = taint::analyse(
                 parsed.body(),
                 &semantic,
