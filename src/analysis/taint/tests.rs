@@ -12,6 +12,19 @@ fn taint_rules() -> Vec<Rule> {
         .collect()
 }
 
+/// The taint pass as the analyzer runs it: the prefilter's sites, then the report.
+fn report(
+    body: &[Stmt],
+    semantic: &SemanticModel,
+    lines: &LineMap,
+    path: &str,
+    config: &TaintConfig,
+    external: Option<&ExternalSummaries>,
+) -> TaintResult {
+    let sources = source_sites(body, semantic, config, external);
+    analyse(body, semantic, lines, path, config, external, &[], &sources)
+}
+
 #[test]
 fn facts_answer_constant_sanitized_and_tainted() {
     let source = "import os\nfrom flask import request\nimport shlex\ndef f():\n    a = request.args['x']\n    os.system(a)\n    os.system(shlex.quote(a))\n    os.system('ls')\n";
@@ -19,17 +32,7 @@ fn facts_answer_constant_sanitized_and_tainted() {
     let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
-    let sources = source_sites(parsed.body(), &semantic, &config, None);
-    let result = analyse(
-        parsed.body(),
-        &semantic,
-        &lines,
-        "app.py",
-        &config,
-        None,
-        &[],
-        &sources,
-    );
+    let result = report(parsed.body(), &semantic, &lines, "app.py", &config, None);
     let range_of = |needle: &str| {
         let start = source.find(needle).unwrap();
         TextRange::new(
@@ -84,16 +87,13 @@ fn analyse_using(
     let semantic = SemanticModel::build(parsed.body(), Some(module), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
-    let sources = source_sites(parsed.body(), &semantic, &config, Some(summaries));
-    let result = analyse(
+    let result = report(
         parsed.body(),
         &semantic,
         &lines,
         path,
         &config,
         Some(summaries),
-        &[],
-        &sources,
     );
     (result, lines)
 }
@@ -200,17 +200,7 @@ fn taint_cost_on_stdlib() {
         let semantic = SemanticModel::build(parsed.body(), None, false);
         let lines = LineMap::new(&text);
         let start = Instant::now();
-        let sources = source_sites(parsed.body(), &semantic, &config, None);
-        let result = analyse(
-            parsed.body(),
-            &semantic,
-            &lines,
-            path,
-            &config,
-            None,
-            &[],
-            &sources,
-        );
+        let result = report(parsed.body(), &semantic, &lines, path, &config, None);
         taint_time += start.elapsed();
         taint_findings += result.findings.len();
     }
