@@ -107,12 +107,6 @@ pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Where users read more about snakeguard.
 pub(crate) const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// The 1-based `line` of `source` without its line terminator, if it exists.
-pub(crate) fn source_line(source: &str, line: u32) -> Option<&str> {
-    let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    source.lines().nth(index)
-}
-
 /// Byte offset of the 1-based character `column` in `line`, clamped to the line's end.
 pub(crate) fn column_offset(line: &str, column: u32) -> usize {
     let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
@@ -146,7 +140,8 @@ impl<'s> Lines<'s> {
         Lines { source, starts }
     }
 
-    /// The 1-based `line` without its line terminator, if it exists (as [`source_line`]).
+    /// The 1-based `line` without its line terminator (as [`str::lines`] gives it), if it
+    /// exists.
     pub(crate) fn line(&self, line: u32) -> Option<&'s str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *self.starts.get(index)?;
@@ -188,6 +183,32 @@ impl<'s> Lines<'s> {
             }
         }
         Some(text)
+    }
+}
+
+/// The [`Lines`] of each file of a report, indexed on first use: both writers quote lines of
+/// the same file many times (a location, its flow steps, a fix).
+pub(crate) struct SourceIndex<'r> {
+    sources: &'r BTreeMap<String, String>,
+    lines: BTreeMap<&'r str, Lines<'r>>,
+}
+
+impl<'r> SourceIndex<'r> {
+    pub(crate) fn new(report: &'r ScanReport) -> SourceIndex<'r> {
+        SourceIndex {
+            sources: &report.sources,
+            lines: BTreeMap::new(),
+        }
+    }
+
+    /// The lines of `path`, when the report holds its text.
+    pub(crate) fn get(&mut self, path: &str) -> Option<&Lines<'r>> {
+        let (path, source) = self.sources.get_key_value(path)?;
+        Some(
+            self.lines
+                .entry(path.as_str())
+                .or_insert_with(|| Lines::new(source)),
+        )
     }
 }
 
@@ -285,9 +306,6 @@ mod tests {
             let got: Vec<&str> = (1..).map_while(|n| lines.line(n)).collect();
             assert_eq!(got, expected, "{text:?}");
             assert_eq!(lines.line(0), None);
-            for (n, line) in (1..).zip(&expected) {
-                assert_eq!(source_line(text, n), Some(*line));
-            }
         }
     }
 

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Confidence, Diagnostic, DiagnosticKind, Finding, Severity, Span};
-use crate::report::{INFORMATION_URI, Lines, ReportOptions, ScanReport, VERSION};
+use crate::report::{INFORMATION_URI, Lines, ReportOptions, ScanReport, SourceIndex, VERSION};
 use crate::rules::{Rule, RuleMeta};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -256,18 +256,16 @@ fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
         .map(|(index, rule)| (*rule, index))
         .collect();
 
-    // Each file's lines are indexed once: every location and flow step quotes its snippet.
-    let mut lines: BTreeMap<&str, Lines> = BTreeMap::new();
+    let mut sources = SourceIndex::new(report);
     let results = report
         .findings
         .iter()
         .map(|finding| {
-            let source = report.sources.get(&finding.path).map(|source| {
-                &*lines
-                    .entry(finding.path.as_str())
-                    .or_insert_with(|| Lines::new(source))
-            });
-            result(finding, rule_index[&finding.rule], source)
+            result(
+                finding,
+                rule_index[&finding.rule],
+                sources.get(&finding.path),
+            )
         })
         .collect();
 

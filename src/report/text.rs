@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::report::{ReportOptions, ScanReport, source_line, summary_line};
+use crate::report::{Lines, ReportOptions, ScanReport, SourceIndex, summary_line};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -46,9 +46,9 @@ pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) 
     let painter = Painter {
         color: options.color,
     };
+    let mut sources = SourceIndex::new(report);
     for finding in &report.findings {
-        let source = report.sources.get(&finding.path).map(String::as_str);
-        write_finding(finding, source, &painter, out)?;
+        write_finding(finding, sources.get(&finding.path), &painter, out)?;
         writeln!(out)?;
     }
     for diagnostic in &report.diagnostics {
@@ -62,7 +62,7 @@ pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) 
 
 fn write_finding(
     finding: &Finding,
-    source: Option<&str>,
+    source: Option<&Lines>,
     painter: &Painter,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -81,7 +81,7 @@ fn write_finding(
         finding.message,
     )?;
 
-    let frame_line = source.and_then(|source| source_line(source, start.line));
+    let frame_line = source.and_then(|source| source.line(start.line));
     let fix_lines = match (&finding.fix, source) {
         (Some(fix), Some(_)) => {
             let count = fix.replacement.lines().count().max(1) as u32;
