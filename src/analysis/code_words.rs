@@ -19,7 +19,7 @@ pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
         fields: 0,
         word: &mut word,
     };
-    if scanner.code(Stop::End).is_none() {
+    if scanner.code_until(Stop::End).is_none() {
         all_words(text).for_each(word);
     }
 }
@@ -44,9 +44,13 @@ enum Stop {
     Field,
 }
 
-/// How a replacement field's code ended.
-enum FieldEnd {
+/// How a stretch of code ended.
+enum CodeEnd {
+    /// The end of the text.
+    Text,
+    /// A replacement field's closing `}`.
     Brace,
+    /// A replacement field's `:` before its format spec.
     FormatSpec,
 }
 
@@ -68,11 +72,7 @@ impl<'t> Scanner<'t, '_> {
     }
 
     /// Scans code up to `stop`; `None` if the text ends inside something unfinished.
-    fn code(&mut self, stop: Stop) -> Option<()> {
-        self.code_until(stop).map(|_| ())
-    }
-
-    fn code_until(&mut self, stop: Stop) -> Option<FieldEnd> {
+    fn code_until(&mut self, stop: Stop) -> Option<CodeEnd> {
         let mut depth = 0usize;
         while let Some(byte) = self.peek(0) {
             match byte {
@@ -97,7 +97,7 @@ impl<'t> Scanner<'t, '_> {
                 b'}' => {
                     if stop == Stop::Field && depth == 0 {
                         self.at += 1;
-                        return Some(FieldEnd::Brace);
+                        return Some(CodeEnd::Brace);
                     }
                     depth = depth.saturating_sub(1);
                     self.at += 1;
@@ -105,7 +105,7 @@ impl<'t> Scanner<'t, '_> {
                 b':' if stop == Stop::Field && depth == 0 => {
                     // `!=`/`==` never start with `:`; a walrus or lambda needs parentheses.
                     self.at += 1;
-                    return Some(FieldEnd::FormatSpec);
+                    return Some(CodeEnd::FormatSpec);
                 }
                 b'\\' => self.at += 1,
                 byte if is_word_byte(byte) => {
@@ -123,7 +123,7 @@ impl<'t> Scanner<'t, '_> {
             }
         }
         match stop {
-            Stop::End => Some(FieldEnd::Brace),
+            Stop::End => Some(CodeEnd::Text),
             Stop::Field => None,
         }
     }
@@ -189,8 +189,10 @@ impl<'t> Scanner<'t, '_> {
 
     fn field_rest(&mut self) -> Option<()> {
         match self.code_until(Stop::Field)? {
-            FieldEnd::Brace => Some(()),
-            FieldEnd::FormatSpec => {
+            CodeEnd::Brace => Some(()),
+            // `Stop::Field` ends the text with `None`; a field is never closed by it.
+            CodeEnd::Text => None,
+            CodeEnd::FormatSpec => {
                 // A format spec is literal text with nested replacement fields.
                 loop {
                     match self.peek(0)? {
