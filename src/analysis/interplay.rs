@@ -151,7 +151,7 @@ impl<'a> Visitor<'a> for CallFinder {
 mod tests {
     use crate::analysis::analyse_text;
     use crate::finding::Confidence;
-    use crate::rules::Rule;
+    use crate::rules::{Family, Rule};
 
     const SOURCE: &str = r#"import subprocess
 from flask import Flask, request
@@ -221,6 +221,33 @@ def helper(command):
             .as_ref()
             .expect("the yaml.safe_load fix is kept");
         assert_eq!(fix.replacement, "    return yaml.safe_load(request.data)");
+    }
+
+    /// Module-level code is reported on in its own pass, which is skipped only when it cannot
+    /// matter: these lines each need it (a fact for a constant, a source through a function
+    /// of the module).
+    #[test]
+    fn module_level_code_keeps_its_facts_and_flows() {
+        let source = "import subprocess\nfrom flask import request\n\n\ndef read():\n    return request.args['c']\n\n\nsubprocess.call('uptime', shell=True)\nsubprocess.call(read(), shell=True)\n";
+        let findings = analyse_text("app/tasks.py", source, Rule::ALL).findings;
+        let taint_rule = Rule::from_code("SG002").expect("command injection taint rule");
+        let lines: Vec<(u32, Rule)> = findings
+            .iter()
+            .filter(|f| [taint_rule, Rule::SubprocessShellTrue].contains(&f.rule))
+            .map(|f| (f.span.start.line, f.rule))
+            .collect();
+        // Line 9's constant command is dropped by its fact; line 10 is the flow.
+        assert_eq!(lines, vec![(10, taint_rule)], "{findings:#?}");
+        // Without a pattern finding there: a flow through a function of the module, and one
+        // straight from a source.
+        let source = "import sqlite3\nimport sys\nfrom flask import request\n\n\ndef read():\n    return request.args['c']\n\n\ncursor = sqlite3.connect('db').cursor()\ncursor.execute(read())\ncursor.execute(sys.argv[1])\n";
+        let findings = analyse_text("app/tasks.py", source, Rule::ALL).findings;
+        let lines: Vec<(u32, &str)> = findings
+            .iter()
+            .filter(|f| f.rule.meta().family == Family::Taint)
+            .map(|f| (f.span.start.line, f.rule.meta().code))
+            .collect();
+        assert_eq!(lines, vec![(11, "SG001"), (12, "SG001")], "{findings:#?}");
     }
 
     #[test]

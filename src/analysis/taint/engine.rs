@@ -158,6 +158,7 @@ pub(crate) fn analyse_module<'a>(
     interp.exec_block(body);
     let globals = std::mem::take(&mut interp.state);
     cx.globals = globals;
+    let module_level_quiet = cx.origins.is_empty() && cx.summaries.is_empty();
     cx.summaries.clear();
 
     match run {
@@ -166,9 +167,19 @@ pub(crate) fn analyse_module<'a>(
             sources,
         } => {
             // Pass 2: report on the module body and every function that can hold tainted data
-            // (see `relevance`).
-            let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
-            interp.exec_block(body);
+            // (see `relevance`). Pass 2 runs the module body as pass 1 did, but with the final
+            // globals (which can only prune more) and with this module's function summaries
+            // computed against them: when pass 1 created no taint and summarized no function of
+            // this module, the body reports nothing, and its facts are wanted only by a pattern
+            // finding in module-level code.
+            if !module_level_quiet
+                || asks_facts
+                    .iter()
+                    .any(|range| !in_function_body(&cx, *range))
+            {
+                let mut interp = Interp::new(&mut cx, MODULE_SCOPE, Mode::Report, None);
+                interp.exec_block(body);
+            }
             let chosen = taintable_functions(&cx, asks_facts, sources);
             let mut defs: Vec<TextSize> = chosen.into_iter().collect();
             defs.sort();
@@ -200,6 +211,20 @@ pub(crate) fn analyse_module<'a>(
         }
     }
     cx
+}
+
+/// Whether `range` lies in the body of one of the module's functions (so module-level code
+/// never evaluates it; parameter defaults and decorators are outside).
+fn in_function_body(cx: &FileCx, range: TextRange) -> bool {
+    cx.functions.values().any(|info| {
+        let body = &info.def.body;
+        match (body.first(), body.last()) {
+            (Some(first), Some(last)) => {
+                TextRange::new(first.start(), last.end()).contains_range(range)
+            }
+            _ => false,
+        }
+    })
 }
 
 /// What [`analyse_module`] computes.
