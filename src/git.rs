@@ -261,7 +261,9 @@ impl LocalChange {
             if kind == "blob" {
                 out.push((
                     path.clone(),
-                    crate::analysis::decode::decode_source(&bytes).text,
+                    crate::analysis::decode::decode_source(&bytes)
+                        .text
+                        .into_owned(),
                 ));
             }
         }
@@ -286,6 +288,10 @@ impl LocalChange {
             }
             (Side::Head, None) => std::fs::read(self.root.join(path)).ok()?,
         };
-        Some(crate::analysis::decode::decode_source(&bytes).text)
+        Some(
+            crate::analysis::decode::decode_source(&bytes)
+                .text
+                .into_owned(),
+        )
     }
 }

@@ -220,8 +220,11 @@ fn analyse_one(
             .findings
             .retain(|finding| !ignored.contains(&finding.rule));
     }
-    let text = (!analysis.findings.is_empty())
-        .then(|| crate::analysis::decode::decode_source(&bytes).text);
+    let text = (!analysis.findings.is_empty()).then(|| {
+        crate::analysis::decode::decode_source(&bytes)
+            .text
+            .into_owned()
+    });
     (path, text, analysis)
 }
 

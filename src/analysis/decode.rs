@@ -5,12 +5,15 @@
 //! strip a UTF-8 BOM, and otherwise decode lossily so that a stray invalid byte never stops
 //! the file from being analysed. The caller learns whether decoding was lossy.
 
+use std::borrow::Cow;
+
 use encoding_rs::Encoding;
 
-/// The decoded text of a source file.
+/// The decoded text of a source file: the bytes themselves when they are valid UTF-8 (the
+/// common case, so a file's text is not copied), else a decoded copy.
 #[derive(Debug)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     /// The encoding that was used, as its WHATWG label.
     pub encoding: &'static str,
     /// Some bytes were invalid in that encoding and were replaced by U+FFFD.
@@ -18,14 +21,14 @@ pub struct Decoded {
 }
 
 /// Decode Python source bytes following PEP 263.
-pub fn decode_source(bytes: &[u8]) -> Decoded {
+pub fn decode_source(bytes: &[u8]) -> Decoded<'_> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let encoding = coding_cookie(bytes)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         .unwrap_or(encoding_rs::UTF_8);
     let (text, used, lossy) = encoding.decode(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: used.name(),
         lossy,
     }

@@ -218,7 +218,7 @@ impl Analyzer {
             return result;
         }
         let decoded = decode::decode_source(input.bytes);
-        let text = decoded.text.as_str();
+        let text = &*decoded.text;
         let lines = LineMap::new(text);
         let parsed = syntax::parse_module(text);
         for error in &parsed.errors {

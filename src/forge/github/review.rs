@@ -534,7 +534,7 @@ async fn project_files(
         match joined {
             Ok((path, Ok(bytes))) => files.push(ProjectFile {
                 path,
-                text: decode_source(&bytes).text,
+                text: decode_source(&bytes).text.into_owned(),
             }),
             Ok((path, Err(error))) => notes.push(format!(
                 "Effects on unchanged files were followed without `{path}`: reading it failed ({error})."

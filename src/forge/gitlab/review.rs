@@ -479,7 +479,7 @@ async fn project_files(
             match joined {
                 Ok((path, Ok(Some(bytes)))) => files.push(ProjectFile {
                     path,
-                    text: decode_source(&bytes).text,
+                    text: decode_source(&bytes).text.into_owned(),
                 }),
                 Ok((_, Ok(None))) => {}
                 Ok((path, Err(error))) => notes.push(format!(
