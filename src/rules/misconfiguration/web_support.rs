@@ -459,7 +459,14 @@ pub fn report_disabled_flags(
     names: &'static [&'static str],
     why: &str,
 ) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+    // An assignment sets every target to its one value: most are not `False`.
+    let may_set_false = match stmt {
+        Stmt::Assign(assign) => is_false_literal(&assign.value),
+        Stmt::AnnAssign(assign) => assign.value.as_deref().is_some_and(is_false_literal),
+        Stmt::Expr(_) => true,
+        _ => false,
+    };
+    if !may_set_false {
         return;
     }
     for setting in settings_in_stmt(checker, stmt, names) {
