@@ -260,6 +260,12 @@ impl Analyzer {
         let taint_needed = sources
             .as_ref()
             .is_some_and(|sources| sources.anywhere() || !asks_facts.is_empty());
+        if let (Some(external), Some(module), Some(sources)) =
+            (external, module_name.as_deref(), &sources)
+            && !sources.anywhere()
+        {
+            external.learn_no_sources(module);
+        }
         if self.taint.is_some() && !taint_needed {
             raw = interplay::reconcile(raw, &mut [], &taint::TaintFacts::default(), parsed.body());
         }

@@ -215,6 +215,9 @@ pub struct ModuleQueries<'p> {
 struct LazyModules<'p> {
     /// Module name (and its `src/`-layout import name) -> index into `slots`.
     by_module: FxHashMap<String, usize>,
+    /// Module names that more than one file derives (`pkg/mod.py` and `pkg/mod/__init__.py`):
+    /// what one file's analysis learns is not said of the other.
+    shared_names: FxHashSet<String>,
     /// Every dotted prefix of a module name (the name included) -> the modules below it.
     below: FxHashMap<String, Vec<usize>>,
     slots: Vec<LazySlot>,
@@ -326,10 +329,19 @@ impl<'p> ExternalSummaries<'p> {
                 })
                 .collect()
         };
+        let shared_names = {
+            let mut seen = FxHashSet::default();
+            modules
+                .iter()
+                .filter(|(name, _)| !seen.insert(name.as_str()))
+                .map(|(name, _)| name.clone())
+                .collect()
+        };
         let mut given = FxHashMap::default();
         let mut aliases = Vec::new();
         let mut lazy = LazyModules {
             by_module: FxHashMap::default(),
+            shared_names,
             below: FxHashMap::default(),
             slots: Vec::new(),
             queries,
@@ -386,6 +398,24 @@ impl<'p> ExternalSummaries<'p> {
             return None;
         }
         lazy.summaries(slot).0.get(rest)
+    }
+
+    /// What the analysis of module `module` (path-derived name) found: no source can appear
+    /// in it ([`SourceSites::anywhere`] is false). Its summaries, which follow fewer sources
+    /// (none through other modules, no route parameters), then return none either, so asking
+    /// whether it may return source data needs neither its text nor its summaries.
+    pub fn learn_no_sources(&self, module: &str) {
+        let Some(lazy) = &self.lazy else { return };
+        if lazy.shared_names.contains(module) {
+            return;
+        }
+        if let Some(&slot) = lazy.by_module.get(module)
+            && lazy.slots[slot].module == module
+        {
+            // Already answered (by the text test) is fine: the answers agree or the text
+            // test's `true` stands, which only costs a summary.
+            let _ = lazy.slots[slot].may_return_sources.set(false);
+        }
     }
 
     /// Whether a function returning source data is `name`, below it or above it (for the

@@ -341,6 +341,56 @@ fn project_summaries_are_computed_only_when_needed() {
 }
 
 #[test]
+fn a_module_analysed_without_sources_is_not_asked_again() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (asked, summarized) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let summary = |path: &str| super::ExternalSummary {
+        path: path.to_string(),
+        ..super::ExternalSummary::default()
+    };
+    let modules = vec![
+        ("pkg.quiet".to_string(), None),
+        // Two files with one module name (`pkg/twin.py`, `pkg/twin/__init__.py`).
+        ("pkg.twin".to_string(), None),
+        ("pkg.twin".to_string(), None),
+    ];
+    let all = super::ExternalSummaries::project(
+        modules,
+        super::ModuleQueries {
+            may_return_sources: Box::new(|_| {
+                asked.fetch_add(1, Ordering::SeqCst);
+                true
+            }),
+            summarize: Box::new(|file| {
+                summarized.fetch_add(1, Ordering::SeqCst);
+                match file {
+                    0 => vec![("pkg.quiet.run".to_string(), summary("pkg/quiet.py"))],
+                    _ => vec![("pkg.twin.f".to_string(), summary("pkg/twin.py"))],
+                }
+            }),
+        },
+    );
+    let counts = || {
+        (
+            asked.load(Ordering::SeqCst),
+            summarized.load(Ordering::SeqCst),
+        )
+    };
+    all.learn_no_sources("pkg.quiet");
+    all.learn_no_sources("pkg.twin");
+    all.learn_no_sources("pkg.elsewhere");
+    assert!(!all.related_to_returning("pkg.quiet.run"));
+    assert!(all.get("pkg.quiet.run", false).is_none());
+    assert_eq!(counts(), (0, 0));
+    // A call passing tainted data in still gets the summary.
+    assert!(all.get("pkg.quiet.run", true).is_some());
+    assert_eq!(counts(), (0, 1));
+    // What one of two files named alike showed is not said of the name.
+    assert!(!all.related_to_returning("pkg.twin.f"));
+    assert_eq!(counts(), (1, 2));
+}
+
+#[test]
 fn the_text_test_finds_every_module_that_can_return_source_data() {
     let may = |text: &str, module: &str| may_return_sources(text, Some(module), &Models::builtin());
     assert!(may(
