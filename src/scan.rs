@@ -220,11 +220,8 @@ fn analyse_one(
             .findings
             .retain(|finding| !ignored.contains(&finding.rule));
     }
-    let text = (!analysis.findings.is_empty()).then(|| {
-        crate::analysis::decode::decode_source(&bytes)
-            .text
-            .into_owned()
-    });
+    let text =
+        (!analysis.findings.is_empty()).then(|| crate::analysis::decode::source_text(&bytes));
     (path, text, analysis)
 }
 

@@ -34,6 +34,11 @@ pub fn decode_source(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// The decoded text as an owned string, for callers that keep it beyond the bytes' life.
+pub fn source_text(bytes: &[u8]) -> String {
+    decode_source(bytes).text.into_owned()
+}
+
 /// The encoding named by a PEP 263 cookie (`# -*- coding: latin-1 -*-`) on the first or
 /// second line, if any.
 fn coding_cookie(bytes: &[u8]) -> Option<String> {
