@@ -209,18 +209,22 @@ fn taint_cost_on_stdlib() {
     );
 }
 
-#[test]
-fn summaries_of_a_src_layout_are_also_found_under_their_import_names() {
-    let summary = |path: &str| super::ExternalSummary {
+/// A summary with only its path.
+fn summary_at(path: &str) -> super::ExternalSummary {
+    super::ExternalSummary {
         path: path.to_string(),
         ..super::ExternalSummary::default()
-    };
+    }
+}
+
+#[test]
+fn summaries_of_a_src_layout_are_also_found_under_their_import_names() {
     let all = super::collect_summaries([
-        ("src.pkg.mod.f".to_string(), summary("src/pkg/mod.py")),
-        ("pkg.other.g".to_string(), summary("pkg/other.py")),
+        ("src.pkg.mod.f".to_string(), summary_at("src/pkg/mod.py")),
+        ("pkg.other.g".to_string(), summary_at("pkg/other.py")),
         // An existing name is never replaced by an alias.
-        ("lib.x.h".to_string(), summary("lib/x.py")),
-        ("x.h".to_string(), summary("x.py")),
+        ("lib.x.h".to_string(), summary_at("lib/x.py")),
+        ("x.h".to_string(), summary_at("x.py")),
     ]);
     assert_eq!(
         all.get("pkg.mod.f", true).expect("summary").path,
@@ -249,25 +253,56 @@ fn dotted_names_relate_prefixes_both_ways() {
     assert!(!names.related("os.environ"));
 }
 
+/// How often [`super::ExternalSummaries::project`] asked its queries: (text tests, summaries).
+#[derive(Default)]
+struct QueryCounts {
+    asked: std::sync::atomic::AtomicUsize,
+    summarized: std::sync::atomic::AtomicUsize,
+}
+
+impl QueryCounts {
+    /// `may_return_sources` and `summarize`, each counted.
+    fn queries<'a>(
+        &'a self,
+        may_return_sources: impl Fn(usize) -> bool + Send + Sync + 'a,
+        summarize: impl Fn(usize) -> super::ModuleSummaries + Send + Sync + 'a,
+    ) -> super::ModuleQueries<'a> {
+        use std::sync::atomic::Ordering;
+        super::ModuleQueries {
+            may_return_sources: Box::new(move |file| {
+                self.asked.fetch_add(1, Ordering::SeqCst);
+                may_return_sources(file)
+            }),
+            summarize: Box::new(move |file| {
+                self.summarized.fetch_add(1, Ordering::SeqCst);
+                summarize(file)
+            }),
+        }
+    }
+
+    fn get(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering;
+        (
+            self.asked.load(Ordering::SeqCst),
+            self.summarized.load(Ordering::SeqCst),
+        )
+    }
+}
+
 #[test]
 fn project_summaries_are_computed_only_when_needed() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let summary = |path: &str| super::ExternalSummary {
-        path: path.to_string(),
-        ..super::ExternalSummary::default()
-    };
     let returning = |path: &str| super::ExternalSummary {
         returns_source: Some(("os.environ".to_string(), Confidence::Medium)),
-        ..summary(path)
+        ..summary_at(path)
     };
-    let (asked, summarized) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let counted = QueryCounts::default();
     let modules = vec![
         ("pkg.helpers".to_string(), None),
         (
             "pkg.views".to_string(),
             Some(vec![(
                 "pkg.views.current".to_string(),
-                summary("pkg/views.py"),
+                summary_at("pkg/views.py"),
             )]),
         ),
         ("src.tools.shell".to_string(), None),
@@ -277,40 +312,28 @@ fn project_summaries_are_computed_only_when_needed() {
     ];
     let all = super::ExternalSummaries::project(
         modules,
-        super::ModuleQueries {
-            may_return_sources: Box::new(|file| {
-                asked.fetch_add(1, Ordering::SeqCst);
-                file == 4
-            }),
-            summarize: Box::new(|file| {
-                summarized.fetch_add(1, Ordering::SeqCst);
-                match file {
-                    0 => vec![("pkg.helpers.run".to_string(), summary("pkg/helpers.py"))],
-                    2 => vec![(
-                        "src.tools.shell.sh".to_string(),
-                        summary("src/tools/shell.py"),
-                    )],
-                    3 => vec![(
-                        "src.pkg.helpers.run".to_string(),
-                        summary("src/pkg/helpers.py"),
-                    )],
-                    4 => vec![("pkg.config.env".to_string(), returning("pkg/config.py"))],
-                    _ => Vec::new(),
-                }
-            }),
-        },
+        counted.queries(
+            |file| file == 4,
+            |file| match file {
+                0 => vec![("pkg.helpers.run".to_string(), summary_at("pkg/helpers.py"))],
+                2 => vec![(
+                    "src.tools.shell.sh".to_string(),
+                    summary_at("src/tools/shell.py"),
+                )],
+                3 => vec![(
+                    "src.pkg.helpers.run".to_string(),
+                    summary_at("src/pkg/helpers.py"),
+                )],
+                4 => vec![("pkg.config.env".to_string(), returning("pkg/config.py"))],
+                _ => Vec::new(),
+            },
+        ),
     );
-    let counts = || {
-        (
-            asked.load(Ordering::SeqCst),
-            summarized.load(Ordering::SeqCst),
-        )
-    };
     assert!(all.get("pkg.views.current", false).is_some());
     // Without tainted arguments a module that cannot return source data is only asked.
     assert!(all.get("pkg.helpers.run", false).is_none());
     assert!(!all.related_to_returning("pkg.helpers.run"));
-    assert_eq!(counts(), (1, 0));
+    assert_eq!(counted.get(), (1, 0));
     for _ in 0..2 {
         assert_eq!(
             all.get("pkg.helpers.run", true).expect("summary").path,
@@ -318,7 +341,7 @@ fn project_summaries_are_computed_only_when_needed() {
         );
     }
     assert!(all.get("pkg.helpers.missing", true).is_none());
-    assert_eq!(counts(), (1, 1));
+    assert_eq!(counted.get(), (1, 1));
     assert_eq!(
         all.get("tools.shell.sh", true).expect("summary").path,
         "src/tools/shell.py"
@@ -327,7 +350,7 @@ fn project_summaries_are_computed_only_when_needed() {
         all.get("src.pkg.helpers.run", true).expect("summary").path,
         "src/pkg/helpers.py"
     );
-    assert_eq!(counts(), (1, 3));
+    assert_eq!(counted.get(), (1, 3));
     // A module whose text may return source data is summarized for the prefilter, which
     // finds its function by name, below it, or above it (the module, the package).
     assert!(all.related_to_returning("pkg.config.env"));
@@ -337,17 +360,12 @@ fn project_summaries_are_computed_only_when_needed() {
     assert!(!all.related_to_returning("pkg.config.other"));
     assert!(all.get("pkg.config.env", false).is_some());
     assert!(all.get("os.system", true).is_none());
-    assert_eq!(counts(), (2, 4));
+    assert_eq!(counted.get(), (2, 4));
 }
 
 #[test]
 fn a_module_analysed_without_sources_is_not_asked_again() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let (asked, summarized) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let summary = |path: &str| super::ExternalSummary {
-        path: path.to_string(),
-        ..super::ExternalSummary::default()
-    };
+    let counted = QueryCounts::default();
     let modules = vec![
         ("pkg.quiet".to_string(), None),
         // Two files with one module name (`pkg/twin.py`, `pkg/twin/__init__.py`).
@@ -356,38 +374,26 @@ fn a_module_analysed_without_sources_is_not_asked_again() {
     ];
     let all = super::ExternalSummaries::project(
         modules,
-        super::ModuleQueries {
-            may_return_sources: Box::new(|_| {
-                asked.fetch_add(1, Ordering::SeqCst);
-                true
-            }),
-            summarize: Box::new(|file| {
-                summarized.fetch_add(1, Ordering::SeqCst);
-                match file {
-                    0 => vec![("pkg.quiet.run".to_string(), summary("pkg/quiet.py"))],
-                    _ => vec![("pkg.twin.f".to_string(), summary("pkg/twin.py"))],
-                }
-            }),
-        },
+        counted.queries(
+            |_| true,
+            |file| match file {
+                0 => vec![("pkg.quiet.run".to_string(), summary_at("pkg/quiet.py"))],
+                _ => vec![("pkg.twin.f".to_string(), summary_at("pkg/twin.py"))],
+            },
+        ),
     );
-    let counts = || {
-        (
-            asked.load(Ordering::SeqCst),
-            summarized.load(Ordering::SeqCst),
-        )
-    };
     all.learn_no_sources("pkg.quiet");
     all.learn_no_sources("pkg.twin");
     all.learn_no_sources("pkg.elsewhere");
     assert!(!all.related_to_returning("pkg.quiet.run"));
     assert!(all.get("pkg.quiet.run", false).is_none());
-    assert_eq!(counts(), (0, 0));
+    assert_eq!(counted.get(), (0, 0));
     // A call passing tainted data in still gets the summary.
     assert!(all.get("pkg.quiet.run", true).is_some());
-    assert_eq!(counts(), (0, 1));
+    assert_eq!(counted.get(), (0, 1));
     // What one of two files named alike showed is not said of the name.
     assert!(!all.related_to_returning("pkg.twin.f"));
-    assert_eq!(counts(), (1, 2));
+    assert_eq!(counted.get(), (1, 2));
 }
 
 #[test]
