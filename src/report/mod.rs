@@ -127,11 +127,8 @@ impl<'s> Lines<'s> {
     pub(crate) fn new(source: &'s str) -> Lines<'s> {
         let mut starts = vec![0];
         starts.extend(
-            source
-                .bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'\n')
-                .map(|(offset, _)| offset + 1)
+            memchr::memchr_iter(b'\n', source.as_bytes())
+                .map(|offset| offset + 1)
                 .filter(|&start| start < source.len()),
         );
         if source.is_empty() {
