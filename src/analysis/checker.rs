@@ -195,6 +195,8 @@ pub struct Checker<'a> {
     facts: Vec<Option<bool>>,
     /// The latest subtree each rule claimed (see [`Checker::claim`]).
     claims: Vec<(Rule, TextRange)>,
+    /// Buffer for the callee names resolved (one allocation per file).
+    callee: String,
 }
 
 impl<'a> Checker<'a> {
@@ -217,6 +219,7 @@ impl<'a> Checker<'a> {
             functions: Vec::new(),
             findings: Vec::new(),
             current_rule: None,
+            callee: String::new(),
             facts: Vec::new(),
             claims: Vec::new(),
         }
@@ -351,11 +354,14 @@ impl<'a> Checker<'a> {
     }
 
     fn dispatch_call(&mut self, call: &'a ast::ExprCall) {
-        let qualified = self.qualified_name(&call.func);
+        let mut buffer = std::mem::take(&mut self.callee);
+        let resolved = self
+            .semantic
+            .write_qualified_name(self.scope, &call.func, &mut buffer);
         let dispatch = self.dispatch;
         let site = CallSite {
             call,
-            qualified: qualified.as_deref(),
+            qualified: resolved.then_some(buffer.as_str()),
         };
         if let Some(name) = site.qualified
             && let Some(hooks) = dispatch.calls_by_callee.get(name)
@@ -369,6 +375,7 @@ impl<'a> Checker<'a> {
             self.current_rule = Some(rule);
             hook(self, &site);
         }
+        self.callee = buffer;
     }
 
     fn visit_comprehension(

@@ -345,19 +345,52 @@ impl<'a> SemanticModel<'a> {
     /// `run` (from `from os import system as run`) -> `os.system`, `eval` -> `eval`.
     /// `None` for locals, parameters, project definitions and anything not resolvable.
     pub fn resolve_qualified_name(&self, scope: ScopeId, expr: &Expr) -> Option<String> {
+        let mut name = String::new();
+        self.write_qualified_name(scope, expr, &mut name)
+            .then_some(name)
+    }
+
+    /// [`SemanticModel::resolve_qualified_name`] into `out` (cleared first; a buffer reused
+    /// across many expressions saves an allocation each): whether there is one.
+    pub fn write_qualified_name(&self, scope: ScopeId, expr: &Expr, out: &mut String) -> bool {
+        out.clear();
+        self.push_qualified_name(scope, expr, out)
+    }
+
+    fn push_qualified_name(&self, scope: ScopeId, expr: &Expr, out: &mut String) -> bool {
         match expr {
-            Expr::Name(name) => self.qualified_name_of(scope, name.id.as_str(), name.range.start()),
-            Expr::Attribute(attribute) => {
-                let mut base = self.resolve_qualified_name(scope, &attribute.value)?;
-                base.push('.');
-                base.push_str(attribute.attr.as_str());
-                Some(normalize_builtins(base))
+            Expr::Name(name) => {
+                match self.qualified_name_of(scope, name.id.as_str(), name.range.start()) {
+                    Some(qualified) => {
+                        out.push_str(qualified);
+                        true
+                    }
+                    None => false,
+                }
             }
-            _ => None,
+            Expr::Attribute(attribute) => {
+                if !self.push_qualified_name(scope, &attribute.value, out) {
+                    return false;
+                }
+                // `builtins.open` is the same callee as `open`.
+                if out == "builtins" {
+                    out.clear();
+                } else {
+                    out.push('.');
+                }
+                out.push_str(attribute.attr.as_str());
+                true
+            }
+            _ => false,
         }
     }
 
-    fn qualified_name_of(&self, scope: ScopeId, name: &str, at: TextSize) -> Option<String> {
+    fn qualified_name_of<'s>(
+        &'s self,
+        scope: ScopeId,
+        name: &'s str,
+        at: TextSize,
+    ) -> Option<&'s str> {
         if self
             .qualifiable
             .as_ref()
@@ -368,16 +401,16 @@ impl<'a> SemanticModel<'a> {
             return None;
         }
         let Some(id) = self.resolve_name(scope, name, at) else {
-            return is_builtin_name(name).then(|| name.to_string());
+            return is_builtin_name(name).then_some(name);
         };
         let binding = self.binding(id);
         match &binding.kind {
-            BindingKind::Import { module } => Some(module.clone()),
-            BindingKind::FromImport { qualified } => Some(normalize_builtins(qualified.clone())),
+            BindingKind::Import { module } => Some(module),
+            BindingKind::FromImport { qualified } => Some(normalize_builtins(qualified)),
             BindingKind::Assignment {
                 alias_of: Some(alias),
                 ..
-            } if self.scope(binding.scope).bindings_of(name).len() == 1 => Some(alias.clone()),
+            } if self.scope(binding.scope).bindings_of(name).len() == 1 => Some(alias),
             _ => None,
         }
     }
@@ -401,9 +434,9 @@ impl<'a> SemanticModel<'a> {
 }
 
 /// `builtins.open` is the same callee as `open`.
-fn normalize_builtins(name: String) -> String {
+fn normalize_builtins(name: &str) -> &str {
     match name.strip_prefix("builtins.") {
-        Some(rest) if !rest.contains('.') => rest.to_string(),
+        Some(rest) if !rest.contains('.') => rest,
         _ => name,
     }
 }

@@ -71,6 +71,7 @@ pub(crate) fn source_sites(
         enclosing: Vec::new(),
         functions: FxHashSet::default(),
         memo: SourceMemo::default(),
+        qualified: String::new(),
     };
     // Kinds the engine spells itself.
     probe.check("pathlib.Path");
@@ -188,6 +189,8 @@ struct Probe<'s, 'm> {
     /// See [`SourceSites::functions`].
     functions: FxHashSet<TextSize>,
     memo: SourceMemo,
+    /// Buffer for the qualified names resolved (one allocation for the walk).
+    qualified: String,
 }
 
 impl Probe<'_, '_> {
@@ -331,11 +334,17 @@ impl<'a> Visitor<'a> for Probe<'_, '_> {
             Expr::Name(_) | Expr::Attribute(_) => {
                 // The outermost chain that resolves is what the engine looks up; its parts
                 // are only read when the root is a local (whose kind came from elsewhere).
-                if let Some(qualified) = self.semantic.resolve_qualified_name(self.scope, expr) {
+                let mut qualified = std::mem::take(&mut self.qualified);
+                let resolved = self
+                    .semantic
+                    .write_qualified_name(self.scope, expr, &mut qualified);
+                if resolved {
                     self.check(&qualified);
-                    return;
                 }
-                visitor::walk_expr(self, expr);
+                self.qualified = qualified;
+                if !resolved {
+                    visitor::walk_expr(self, expr);
+                }
             }
             Expr::Lambda(lambda) => {
                 // Never evaluated by the engine; checked in its own scope anyway.
