@@ -32,20 +32,20 @@ pub enum ScopeKind {
 }
 
 #[derive(Debug)]
-pub struct Scope {
+pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
     /// Dotted path of enclosing functions and classes (`Handler.get`), `<module>` at top.
     pub qualname: String,
     pub range: TextRange,
-    bindings: FxHashMap<String, Vec<BindingId>>,
-    globals: FxHashSet<String>,
-    nonlocals: FxHashSet<String>,
+    bindings: FxHashMap<&'a str, Vec<BindingId>>,
+    globals: FxHashSet<&'a str>,
+    nonlocals: FxHashSet<&'a str>,
     /// Modules imported with `from m import *` in this scope.
     pub star_imports: Vec<String>,
 }
 
-impl Scope {
+impl<'a> Scope<'a> {
     /// All bindings of `name` in this scope, in source order.
     pub fn bindings_of(&self, name: &str) -> &[BindingId] {
         self.bindings.get(name).map_or(&[], Vec::as_slice)
@@ -53,7 +53,7 @@ impl Scope {
 
     /// Every bound name of this scope.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.bindings.keys().map(String::as_str)
+        self.bindings.keys().copied()
     }
 }
 
@@ -89,7 +89,7 @@ pub enum BindingKind {
 
 #[derive(Debug, Clone)]
 pub struct Binding<'a> {
-    pub name: String,
+    pub name: &'a str,
     pub kind: BindingKind,
     pub scope: ScopeId,
     /// The bound name's range.
@@ -106,7 +106,7 @@ pub struct Binding<'a> {
 /// Scopes and bindings of one module.
 #[derive(Debug)]
 pub struct SemanticModel<'a> {
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'a>>,
     bindings: Vec<Binding<'a>>,
     /// Scope created by a node, keyed by the node's start offset and kind.
     node_scopes: FxHashMap<(TextSize, ScopeKind), ScopeId>,
@@ -115,7 +115,7 @@ pub struct SemanticModel<'a> {
     /// Names some binding of the module gives a qualified name to (imports, alias
     /// assignments): any other name that is no builtin has none, wherever it is used. Known
     /// once the model is built (`None` while building: the builder resolves names too).
-    qualifiable: Option<FxHashSet<String>>,
+    qualifiable: Option<FxHashSet<&'a str>>,
 }
 
 /// Whether `name` is one of [`BUILTINS`] (a set: this runs for most names resolved).
@@ -252,17 +252,17 @@ impl<'a> SemanticModel<'a> {
                             }
                     )
                 })
-                .map(|binding| binding.name.clone())
+                .map(|binding| binding.name)
                 .collect(),
         );
         model
     }
 
-    pub fn scope(&self, id: ScopeId) -> &Scope {
+    pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
         &self.scopes[id as usize]
     }
 
-    pub fn scopes(&self) -> impl Iterator<Item = (ScopeId, &Scope)> {
+    pub fn scopes(&self) -> impl Iterator<Item = (ScopeId, &Scope<'a>)> {
         self.scopes
             .iter()
             .enumerate()
@@ -465,7 +465,7 @@ pub fn dotted_name(expr: &Expr) -> Option<String> {
     }
 }
 
-impl Scope {
+impl Scope<'_> {
     fn new(kind: ScopeKind, parent: Option<ScopeId>, qualname: String, range: TextRange) -> Self {
         Scope {
             kind,
@@ -509,14 +509,14 @@ impl<'a> Builder<'a> {
 
     fn bind(
         &mut self,
-        name: &str,
+        name: &'a str,
         kind: BindingKind,
         range: TextRange,
         source: TextRange,
         visible_from: TextSize,
     ) {
         self.push(Binding {
-            name: name.to_string(),
+            name,
             kind,
             scope: self.scope,
             range,
@@ -532,14 +532,14 @@ impl<'a> Builder<'a> {
             .model
             .scope(binding.scope)
             .globals
-            .contains(&binding.name)
+            .contains(binding.name)
         {
             binding.scope = MODULE_SCOPE;
         }
         let id = self.model.bindings.len() as BindingId;
         self.model.scopes[binding.scope as usize]
             .bindings
-            .entry(binding.name.clone())
+            .entry(binding.name)
             .or_default()
             .push(id);
         self.model.bindings.push(binding);
@@ -548,7 +548,7 @@ impl<'a> Builder<'a> {
     /// Bind a single-name target to its value expression (other targets: no value).
     fn bind_valued(
         &mut self,
-        target: &Expr,
+        target: &'a Expr,
         kind: &BindingKind,
         source: TextRange,
         visible_from: TextSize,
@@ -556,7 +556,7 @@ impl<'a> Builder<'a> {
     ) {
         match target {
             Expr::Name(name) => self.push(Binding {
-                name: name.id.to_string(),
+                name: name.id.as_str(),
                 kind: kind.clone(),
                 scope: self.scope,
                 range: name.range,
@@ -571,7 +571,7 @@ impl<'a> Builder<'a> {
     /// Bind every name in an assignment target (tuples, lists, starred; not attributes).
     fn bind_target(
         &mut self,
-        target: &Expr,
+        target: &'a Expr,
         kind: &BindingKind,
         source: TextRange,
         visible_from: TextSize,
@@ -909,14 +909,14 @@ impl<'a> Visitor<'a> for Builder<'a> {
                 for name in &global.names {
                     self.model.scopes[self.scope as usize]
                         .globals
-                        .insert(name.to_string());
+                        .insert(name.as_str());
                 }
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
                     self.model.scopes[self.scope as usize]
                         .nonlocals
-                        .insert(name.to_string());
+                        .insert(name.as_str());
                 }
             }
             Stmt::Delete(delete) => {
@@ -988,7 +988,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
                 if let Expr::Name(name) = &*named.target {
                     let kind = self.assignment_kind(true, &named.value);
                     self.push(Binding {
-                        name: name.id.to_string(),
+                        name: name.id.as_str(),
                         kind,
                         scope,
                         range: name.range,
