@@ -45,13 +45,12 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 static PATTERN: LazyLock<Option<SecretPattern>> =
-    LazyLock::new(|| SecretPattern::new(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"));
+    LazyLock::new(|| SecretPattern::new(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", &["AKIA", "ASIA"]));
 
 fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(
         checker,
         expr,
-        &["AKIA", "ASIA"],
         PATTERN.as_ref(),
         |_| 4,
         |shown| {

@@ -44,6 +44,14 @@ pub const META: RuleMeta = declare_rule! {
 
 /// Whether a name is where an AWS secret access key lives.
 fn is_aws_secret_name(name: &str) -> bool {
+    // Every accepted spelling holds `secret`; most names (every assignment's) do not.
+    if !name
+        .as_bytes()
+        .windows(b"secret".len())
+        .any(|window| window.eq_ignore_ascii_case(b"secret"))
+    {
+        return false;
+    }
     let lower = name.to_ascii_lowercase().replace('-', "_");
     lower.contains("secret_access_key")
         || lower.contains("secretaccesskey")

@@ -44,14 +44,16 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 static PATTERN: LazyLock<Option<SecretPattern>> = LazyLock::new(|| {
-    SecretPattern::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})\b")
+    SecretPattern::new(
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})\b",
+        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    )
 });
 
 fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(
         checker,
         expr,
-        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
         PATTERN.as_ref(),
         |token| {
             if token.starts_with("github_pat_") {

@@ -42,13 +42,12 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 static PATTERN: LazyLock<Option<SecretPattern>> =
-    LazyLock::new(|| SecretPattern::new(r"\bAIza[0-9A-Za-z_\-]{35}"));
+    LazyLock::new(|| SecretPattern::new(r"\bAIza[0-9A-Za-z_\-]{35}", &["AIza"]));
 
 fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(
         checker,
         expr,
-        &["AIza"],
         PATTERN.as_ref(),
         |_| 4,
         |shown| {

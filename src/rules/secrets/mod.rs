@@ -76,31 +76,41 @@ pub(crate) fn redact(token: &str, shown: usize) -> String {
     format!("{visible}…")
 }
 
-/// A credential's regular expression with the length of its shortest match: most literals
-/// are shorter, and are dismissed before any search.
+/// A credential's regular expression with the length of its shortest match and the fixed
+/// texts one of which every match holds: most literals are shorter or hold none, and are
+/// dismissed before any search.
 pub(crate) struct SecretPattern {
     regex: Regex,
     min_len: usize,
+    /// Built once: a substring search set up per literal costs more than the search.
+    needles: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl SecretPattern {
     /// `None` if `pattern` does not compile (the rule then never reports).
-    pub(crate) fn new(pattern: &str) -> Option<SecretPattern> {
+    pub(crate) fn new(pattern: &str, needles: &[&'static str]) -> Option<SecretPattern> {
         let regex = Regex::new(pattern).ok()?;
         let min_len = regex_syntax::parse(pattern)
             .ok()
             .and_then(|hir| hir.properties().minimum_len())
             .unwrap_or(0);
-        Some(SecretPattern { regex, min_len })
+        let needles = needles
+            .iter()
+            .map(|needle| memchr::memmem::Finder::new(needle.as_bytes()))
+            .collect();
+        Some(SecretPattern {
+            regex,
+            min_len,
+            needles,
+        })
     }
 }
 
-/// Scan one literal for `pattern` (after the cheap length and `needles` tests) and report
-/// the first real match with `describe(redacted)`.
+/// Scan one literal for `pattern` (after its cheap length and needle tests) and report the
+/// first real match with `describe(redacted)`.
 pub(crate) fn scan_literal(
     checker: &mut Checker,
     expr: &Expr,
-    needles: &[&str],
     pattern: Option<&SecretPattern>,
     prefix_len: impl Fn(&str) -> usize,
     describe: impl Fn(&str) -> String,
@@ -109,7 +119,12 @@ pub(crate) fn scan_literal(
     let Some(text) = literal_text(expr) else {
         return;
     };
-    if text.len() < pattern.min_len || !needles.iter().any(|needle| text.contains(needle)) {
+    if text.len() < pattern.min_len
+        || !pattern
+            .needles
+            .iter()
+            .any(|needle| needle.find(text.as_bytes()).is_some())
+    {
         return;
     }
     let Some(found) = pattern

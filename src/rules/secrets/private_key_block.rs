@@ -58,7 +58,9 @@ fn check(checker: &mut Checker, expr: &Expr) {
     let Some(text) = literal_text(expr) else {
         return;
     };
-    if !text.contains("PRIVATE KEY") {
+    static NEEDLE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("PRIVATE KEY"));
+    if NEEDLE.find(text.as_bytes()).is_none() {
         return;
     }
     let Some(header) = HEADER.as_ref() else {

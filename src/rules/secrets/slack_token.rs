@@ -45,6 +45,7 @@ pub const META: RuleMeta = declare_rule! {
 static PATTERN: LazyLock<Option<SecretPattern>> = LazyLock::new(|| {
     SecretPattern::new(
         r"\bxox[abposr]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}",
+        &["xox", "hooks.slack.com/services/"],
     )
 });
 
@@ -52,7 +53,6 @@ fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(
         checker,
         expr,
-        &["xox", "hooks.slack.com/services/"],
         PATTERN.as_ref(),
         |token| if token.starts_with("xox") { 5 } else { 33 },
         |shown| {

@@ -42,13 +42,12 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 static PATTERN: LazyLock<Option<SecretPattern>> =
-    LazyLock::new(|| SecretPattern::new(r"\b[sr]k_live_[0-9A-Za-z]{20,247}\b"));
+    LazyLock::new(|| SecretPattern::new(r"\b[sr]k_live_[0-9A-Za-z]{20,247}\b", &["_live_"]));
 
 fn check(checker: &mut Checker, expr: &Expr) {
     scan_literal(
         checker,
         expr,
-        &["_live_"],
         PATTERN.as_ref(),
         |_| 8,
         |shown| {
