@@ -489,13 +489,20 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn push_scope(&mut self, kind: ScopeKind, name: Option<&str>, range: TextRange) -> ScopeId {
         let parent = self.model.scope(self.scope);
+        // Concatenated by hand: `format!` costs more than the copying (one per scope).
+        let join = |separator: &str, name: &str| {
+            let mut qualname =
+                String::with_capacity(parent.qualname.len() + separator.len() + name.len());
+            qualname.push_str(&parent.qualname);
+            qualname.push_str(separator);
+            qualname.push_str(name);
+            qualname
+        };
         let qualname = match (name, parent.kind) {
             (None, _) => parent.qualname.clone(),
             (Some(name), ScopeKind::Module) => name.to_string(),
-            (Some(name), ScopeKind::Function | ScopeKind::Lambda) => {
-                format!("{}.<locals>.{name}", parent.qualname)
-            }
-            (Some(name), _) => format!("{}.{name}", parent.qualname),
+            (Some(name), ScopeKind::Function | ScopeKind::Lambda) => join(".<locals>.", name),
+            (Some(name), _) => join(".", name),
         };
         let id = self.model.scopes.len() as ScopeId;
         self.model

@@ -2782,18 +2782,40 @@ fn literal_key(expr: &Expr) -> Option<String> {
 
 /// The access path of an expression: `x`, `x.a`, `x["k"]`, `x.a["k"]`.
 fn path_of(expr: &Expr) -> Option<String> {
+    let mut path = String::new();
+    push_path(expr, &mut path).then_some(path)
+}
+
+/// Appends the access path of `expr` to `out` (built in one string, not one per level);
+/// whether it has one (`out` then holds a prefix to discard).
+fn push_path(expr: &Expr, out: &mut String) -> bool {
     match expr {
-        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Name(name) => {
+            out.push_str(name.id.as_str());
+            true
+        }
         Expr::Attribute(attribute) => {
-            let base = path_of(&attribute.value)?;
-            Some(format!("{base}{ATTR}{}", attribute.attr))
+            if !push_path(&attribute.value, out) {
+                return false;
+            }
+            out.push(ATTR);
+            out.push_str(attribute.attr.as_str());
+            true
         }
         Expr::Subscript(subscript) => {
-            let base = path_of(&subscript.value)?;
-            let key = literal_key(&subscript.slice)?;
-            Some(format!("{base}{KEY}{key}"))
+            if !push_path(&subscript.value, out) {
+                return false;
+            }
+            match literal_key(&subscript.slice) {
+                Some(key) => {
+                    out.push(KEY);
+                    out.push_str(&key);
+                    true
+                }
+                None => false,
+            }
         }
-        _ => None,
+        _ => false,
     }
 }
 
