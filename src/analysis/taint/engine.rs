@@ -1217,7 +1217,9 @@ impl<'a, 'c> Interp<'a, 'c> {
                     let field = self.step(&field, item.value.range(), || {
                         "stored in a dict".to_string()
                     });
-                    self.state.vars.insert(format!("{path}{KEY}{key}"), field);
+                    self.state
+                        .vars
+                        .insert(format!("{path}{KEY}{key}").into(), field);
                 }
             }
             return;
@@ -1280,7 +1282,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                             let mut current = self.state.lookup(&path).unwrap_or_default();
                             current.absorb(&value);
                             current.constant = None;
-                            self.state.vars.insert(path, current);
+                            self.state.vars.insert(path.into(), current);
                         }
                     }
                 }
@@ -2134,7 +2136,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                         let mut current = self.state.lookup(&path).unwrap_or_default();
                         current.absorb(&added);
                         current.constant = None;
-                        self.state.vars.insert(path, current);
+                        self.state.vars.insert(path.into(), current);
                     }
                 }
                 return Value::default();

@@ -179,7 +179,7 @@ pub const KEY: char = '\u{2}';
 /// The abstract state at a program point: access path -> value.
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    pub vars: BTreeMap<String, Value>,
+    pub vars: BTreeMap<Rc<str>, Value>,
     /// No execution reaches this point.
     pub dead: bool,
 }
@@ -203,7 +203,7 @@ impl State {
     fn below<'s, 'p>(
         &'s self,
         path: &'p str,
-    ) -> impl Iterator<Item = (&'s String, &'s Value)> + use<'s, 'p> {
+    ) -> impl Iterator<Item = (&'s Rc<str>, &'s Value)> + use<'s, 'p> {
         use std::ops::Bound;
         // Keys below `path` sort right after it (the separators are the lowest characters).
         self.vars
@@ -246,15 +246,15 @@ impl State {
 
     /// Strong update of `path`: kills everything below it.
     pub fn set(&mut self, path: &str, value: Value) {
-        let doomed: Vec<String> = self.below(path).map(|(key, _)| key.clone()).collect();
+        let doomed: Vec<Rc<str>> = self.below(path).map(|(key, _)| key.clone()).collect();
         for key in doomed {
             self.vars.remove(&key);
         }
-        self.vars.insert(path.to_string(), value);
+        self.vars.insert(Rc::from(path), value);
     }
 
     pub fn remove(&mut self, path: &str) {
-        let doomed: Vec<String> = self.below(path).map(|(key, _)| key.clone()).collect();
+        let doomed: Vec<Rc<str>> = self.below(path).map(|(key, _)| key.clone()).collect();
         for key in doomed {
             self.vars.remove(&key);
         }
@@ -270,7 +270,7 @@ impl State {
         }
         // Both maps are sorted by key: merge them in one pass (a key known on one side only
         // is joined with what the other side knows about it, its nearest known prefix).
-        let mut merged: Vec<(String, Value)> =
+        let mut merged: Vec<(Rc<str>, Value)> =
             Vec::with_capacity(self.vars.len().max(other.vars.len()));
         let mut left = self.vars.iter().peekable();
         let mut right = other.vars.iter().peekable();
