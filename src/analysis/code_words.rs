@@ -32,7 +32,27 @@ pub fn all_words(text: &str) -> impl Iterator<Item = &[u8]> {
 }
 
 fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+    WORD_BYTES[usize::from(byte)]
+}
+
+/// [`is_word_byte`] as a table: the scan asks it of nearly every byte.
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+/// The end of the word starting at `start` (the first byte that is not a word byte).
+fn word_end(bytes: &[u8], start: usize) -> usize {
+    bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&byte| !is_word_byte(byte)))
+        .map_or(bytes.len(), |length| start + length)
 }
 
 /// Where a stretch of code ends.
@@ -110,9 +130,7 @@ impl<'t> Scanner<'t, '_> {
                 b'\\' => self.at += 1,
                 byte if is_word_byte(byte) => {
                     let start = self.at;
-                    while self.peek(0).is_some_and(is_word_byte) {
-                        self.at += 1;
-                    }
+                    self.at = word_end(self.bytes, start);
                     let word = &self.bytes[start..self.at];
                     match (self.peek(0), Prefix::of(word)) {
                         (Some(b'\'' | b'"'), Some(prefix)) => self.string(prefix)?,
@@ -166,9 +184,7 @@ impl<'t> Scanner<'t, '_> {
                 }
                 byte if prefix.formatted && is_word_byte(byte) => {
                     let start = self.at;
-                    while self.peek(0).is_some_and(is_word_byte) {
-                        self.at += 1;
-                    }
+                    self.at = word_end(self.bytes, start);
                     (self.word)(&self.bytes[start..self.at]);
                 }
                 _ => self.at += 1,
