@@ -38,7 +38,7 @@ pub struct Scope<'a> {
     /// Dotted path of enclosing functions and classes (`Handler.get`), `<module>` at top.
     pub qualname: String,
     pub range: TextRange,
-    bindings: FxHashMap<&'a str, Vec<BindingId>>,
+    bindings: FxHashMap<&'a str, smallvec::SmallVec<[BindingId; 2]>>,
     globals: FxHashSet<&'a str>,
     nonlocals: FxHashSet<&'a str>,
     /// Modules imported with `from m import *` in this scope.
@@ -48,7 +48,7 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// All bindings of `name` in this scope, in source order.
     pub fn bindings_of(&self, name: &str) -> &[BindingId] {
-        self.bindings.get(name).map_or(&[], Vec::as_slice)
+        self.bindings.get(name).map_or(&[], |ids| ids.as_slice())
     }
 
     /// Every bound name of this scope.
