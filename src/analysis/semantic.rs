@@ -283,7 +283,7 @@ impl<'a> SemanticModel<'a> {
         let Expr::Name(name) = expr else { return None };
         let id = self.resolve_name(scope, name.id.as_str(), name.range.start())?;
         let binding = self.binding(id);
-        if self.scope(binding.scope).bindings_of(&binding.name).len() != 1 {
+        if self.scope(binding.scope).bindings_of(binding.name).len() != 1 {
             return None;
         }
         binding.value
@@ -420,7 +420,7 @@ impl<'a> SemanticModel<'a> {
         let Expr::Name(name) = expr else { return None };
         let id = self.resolve_name(scope, name.id.as_str(), name.range.start())?;
         let binding = self.binding(id);
-        if self.scope(binding.scope).bindings_of(&binding.name).len() != 1 {
+        if self.scope(binding.scope).bindings_of(binding.name).len() != 1 {
             return None;
         }
         match &binding.kind {

@@ -26,7 +26,7 @@ pub(crate) fn static_value(checker: &Checker, expr: &Expr) -> Option<String> {
         || checker
             .semantic
             .scope(binding.scope)
-            .bindings_of(&binding.name)
+            .bindings_of(binding.name)
             .len()
             != 1
     {

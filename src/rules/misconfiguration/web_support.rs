@@ -400,7 +400,7 @@ pub fn with_assigned_value<R>(
         || checker
             .semantic
             .scope(binding.scope)
-            .bindings_of(&binding.name)
+            .bindings_of(binding.name)
             .len()
             != 1
     {
