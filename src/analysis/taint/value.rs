@@ -1,6 +1,5 @@
 //! The abstract domain: constants, taint labels, values and per-function states.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::models::CweSet;
@@ -176,10 +175,64 @@ pub const ATTR: char = '\u{1}';
 /// Separator between a variable and a constant key in a path key.
 pub const KEY: char = '\u{2}';
 
+/// Access path -> value, sorted by path. States are small (a function's variables) and are
+/// copied at every branch and merged at every join: a sorted vector copies and merges in one
+/// pass where a tree rebuilds its nodes.
+#[derive(Clone, Debug, Default)]
+pub struct Vars(Vec<(Rc<str>, Value)>);
+
+impl Vars {
+    fn position(&self, path: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(key, _)| (**key).cmp(path))
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        self.position(path).ok().map(|index| &self.0[index].1)
+    }
+
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.position(path).is_ok()
+    }
+
+    pub fn insert(&mut self, path: Rc<str>, value: Value) {
+        match self.position(&path) {
+            Ok(index) => self.0[index].1 = value,
+            Err(index) => self.0.insert(index, (path, value)),
+        }
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        if let Ok(index) = self.position(path) {
+            self.0.remove(index);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Value)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The entries sorting after `path` (those below it come first).
+    fn after(&self, path: &str) -> &[(Rc<str>, Value)] {
+        let start = self.0.partition_point(|(key, _)| **key <= *path);
+        &self.0[start..]
+    }
+}
+
+/// Whether `key` is strictly below `path` (`path` then a separator).
+fn is_below(key: &str, path: &str) -> bool {
+    key.strip_prefix(path)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c == ATTR || c == KEY)
+}
+
 /// The abstract state at a program point: access path -> value.
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    pub vars: BTreeMap<Rc<str>, Value>,
+    pub vars: Vars,
     /// No execution reaches this point.
     pub dead: bool,
 }
@@ -187,7 +240,7 @@ pub struct State {
 impl State {
     pub fn dead() -> State {
         State {
-            vars: BTreeMap::new(),
+            vars: Vars::default(),
             dead: true,
         }
     }
@@ -204,15 +257,12 @@ impl State {
         &'s self,
         path: &'p str,
     ) -> impl Iterator<Item = (&'s Rc<str>, &'s Value)> + use<'s, 'p> {
-        use std::ops::Bound;
         // Keys below `path` sort right after it (the separators are the lowest characters).
         self.vars
-            .range::<str, _>((Bound::Excluded(path), Bound::Unbounded))
-            .take_while(move |(key, _)| {
-                key.strip_prefix(path)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(|c| c == ATTR || c == KEY)
-            })
+            .after(path)
+            .iter()
+            .map(|(key, value)| (key, value))
+            .take_while(move |(key, _)| is_below(key, path))
     }
 
     /// The value of exactly `path`, falling back to the nearest known prefix.
@@ -246,18 +296,12 @@ impl State {
 
     /// Strong update of `path`: kills everything below it.
     pub fn set(&mut self, path: &str, value: Value) {
-        let doomed: Vec<Rc<str>> = self.below(path).map(|(key, _)| key.clone()).collect();
-        for key in doomed {
-            self.vars.remove(&key);
-        }
+        self.vars.0.retain(|(key, _)| !is_below(key, path));
         self.vars.insert(Rc::from(path), value);
     }
 
     pub fn remove(&mut self, path: &str) {
-        let doomed: Vec<Rc<str>> = self.below(path).map(|(key, _)| key.clone()).collect();
-        for key in doomed {
-            self.vars.remove(&key);
-        }
+        self.vars.0.retain(|(key, _)| !is_below(key, path));
         self.vars.remove(path);
     }
 
@@ -300,7 +344,8 @@ impl State {
             merged.push((key.clone(), value));
         }
         State {
-            vars: merged.into_iter().collect(),
+            // Merged in key order from two sorted, duplicate-free maps.
+            vars: Vars(merged),
             dead: false,
         }
     }
@@ -311,7 +356,7 @@ impl State {
             && self
                 .vars
                 .iter()
-                .zip(&other.vars)
+                .zip(other.vars.iter())
                 .all(|((ka, va), (kb, vb))| ka == kb && va.same(vb))
     }
 }
