@@ -2784,7 +2784,8 @@ fn literal_key(expr: &Expr) -> Option<String> {
 
 /// The access path of an expression: `x`, `x.a`, `x["k"]`, `x.a["k"]`.
 fn path_of(expr: &Expr) -> Option<String> {
-    let mut path = String::new();
+    // Room for most paths at once (growing by doubling from empty reallocates twice).
+    let mut path = String::with_capacity(32);
     push_path(expr, &mut path).then_some(path)
 }
 
