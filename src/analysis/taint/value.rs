@@ -176,12 +176,22 @@ pub const ATTR: char = '\u{1}';
 pub const KEY: char = '\u{2}';
 
 /// Access path -> value, sorted by path. States are small (a function's variables) and are
-/// copied at every branch and merged at every join: a sorted vector copies and merges in one
-/// pass where a tree rebuilds its nodes.
+/// copied at every branch and merged at every join: a sorted vector merges in one pass where
+/// a tree rebuilds its nodes, and it is shared until written (most branches write little, and
+/// two joined states that were never written are the same vector).
 #[derive(Clone, Debug, Default)]
-pub struct Vars(Vec<(Rc<str>, Value)>);
+pub struct Vars(Rc<Vec<(Rc<str>, Value)>>);
 
 impl Vars {
+    /// Whether both are the same shared vector (so hold the same entries).
+    fn shares(&self, other: &Vars) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn entries_mut(&mut self) -> &mut Vec<(Rc<str>, Value)> {
+        Rc::make_mut(&mut self.0)
+    }
+
     fn position(&self, path: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(key, _)| (**key).cmp(path))
     }
@@ -196,14 +206,14 @@ impl Vars {
 
     pub fn insert(&mut self, path: Rc<str>, value: Value) {
         match self.position(&path) {
-            Ok(index) => self.0[index].1 = value,
-            Err(index) => self.0.insert(index, (path, value)),
+            Ok(index) => self.entries_mut()[index].1 = value,
+            Err(index) => self.entries_mut().insert(index, (path, value)),
         }
     }
 
     pub fn remove(&mut self, path: &str) {
         if let Ok(index) = self.position(path) {
-            self.0.remove(index);
+            self.entries_mut().remove(index);
         }
     }
 
@@ -296,20 +306,29 @@ impl State {
 
     /// Strong update of `path`: kills everything below it.
     pub fn set(&mut self, path: &str, value: Value) {
-        self.vars.0.retain(|(key, _)| !is_below(key, path));
+        self.remove_below(path);
         self.vars.insert(Rc::from(path), value);
     }
 
     pub fn remove(&mut self, path: &str) {
-        self.vars.0.retain(|(key, _)| !is_below(key, path));
+        self.remove_below(path);
         self.vars.remove(path);
+    }
+
+    /// Removes everything below `path` (not `path` itself).
+    fn remove_below(&mut self, path: &str) {
+        if self.below(path).next().is_some() {
+            self.vars
+                .entries_mut()
+                .retain(|(key, _)| !is_below(key, path));
+        }
     }
 
     pub fn join(&self, other: &State) -> State {
         if self.dead {
             return other.clone();
         }
-        if other.dead {
+        if other.dead || self.vars.shares(&other.vars) {
             return self.clone();
         }
         // Both maps are sorted by key: merge them in one pass (a key known on one side only
@@ -345,12 +364,15 @@ impl State {
         }
         State {
             // Merged in key order from two sorted, duplicate-free maps.
-            vars: Vars(merged),
+            vars: Vars(Rc::new(merged)),
             dead: false,
         }
     }
 
     pub fn same(&self, other: &State) -> bool {
+        if self.dead == other.dead && self.vars.shares(&other.vars) {
+            return true;
+        }
         self.dead == other.dead
             && self.vars.len() == other.vars.len()
             && self
