@@ -382,3 +382,101 @@ impl State {
                 .all(|((ka, va), (kb, vb))| ka == kb && va.same(vb))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Paths over two variables, one attribute and one key, up to two levels deep.
+    fn path() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["a", "b"]),
+            prop::collection::vec(prop::sample::select(vec![ATTR, KEY]), 0..3),
+        )
+            .prop_map(|(root, steps)| {
+                let mut path = root.to_string();
+                for step in steps {
+                    path.push(step);
+                    path.push(if step == ATTR { 'x' } else { 'k' });
+                }
+                path
+            })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Set(String, i64),
+        Remove(String),
+        /// Keep a copy of the state here; later writes must not reach it.
+        Snapshot,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (path(), any::<i64>()).prop_map(|(path, n)| Op::Set(path, n)),
+            path().prop_map(Op::Remove),
+            Just(Op::Snapshot),
+        ]
+    }
+
+    fn is_below_or_at(key: &str, path: &str) -> bool {
+        key == path || is_below(key, path)
+    }
+
+    fn entries(state: &State) -> Vec<(String, i64)> {
+        state
+            .vars
+            .iter()
+            .map(|(key, value)| {
+                let n = value.constant.as_ref().and_then(Const::as_int);
+                (key.to_string(), n.unwrap_or(i64::MIN))
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The sorted, shared vector behaves as an ordered map with strong updates: `set`
+        /// kills what lies below the path, `remove` the path and what lies below, and a
+        /// copy taken earlier never sees later writes.
+        #[test]
+        fn state_is_an_ordered_map_with_strong_updates(ops in prop::collection::vec(op(), 0..40)) {
+            let mut state = State::default();
+            let mut model: BTreeMap<String, i64> = BTreeMap::new();
+            let mut snapshots: Vec<(State, Vec<(String, i64)>)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Set(path, n) => {
+                        state.set(&path, Value::constant(Const::Int(n)));
+                        model.retain(|key, _| !is_below(key, &path));
+                        model.insert(path, n);
+                    }
+                    Op::Remove(path) => {
+                        state.remove(&path);
+                        model.retain(|key, _| !is_below_or_at(key, &path));
+                    }
+                    Op::Snapshot => {
+                        let expected = model.clone().into_iter().collect();
+                        snapshots.push((state.clone(), expected));
+                    }
+                }
+                let expected: Vec<(String, i64)> = model.clone().into_iter().collect();
+                prop_assert_eq!(entries(&state), expected);
+            }
+            for (snapshot, expected) in &snapshots {
+                prop_assert_eq!(&entries(snapshot), expected);
+            }
+            for path in ["a", "b", "a\u{1}x", "a\u{2}k"] {
+                prop_assert_eq!(
+                    state.knows(path),
+                    model.keys().any(|key| is_below_or_at(key, path))
+                );
+            }
+            let joined = state.join(&state.clone());
+            prop_assert!(joined.same(&state));
+        }
+    }
+}
