@@ -200,10 +200,6 @@ impl Vars {
         self.position(path).ok().map(|index| &self.0[index].1)
     }
 
-    pub fn contains_key(&self, path: &str) -> bool {
-        self.position(path).is_ok()
-    }
-
     pub fn insert(&mut self, path: Rc<str>, value: Value) {
         match self.position(&path) {
             Ok(index) => self.entries_mut()[index].1 = value,
@@ -257,10 +253,15 @@ impl State {
 
     /// Whether the path or anything below it is known.
     pub fn knows(&self, path: &str) -> bool {
-        if self.vars.contains_key(path) {
-            return true;
-        }
-        self.below(path).next().is_some()
+        // The first entry not sorting before `path` is `path`, or below it if anything is.
+        let entries = &self.vars.0;
+        let start = match self.vars.position(path) {
+            Ok(_) => return true,
+            Err(start) => start,
+        };
+        entries
+            .get(start)
+            .is_some_and(|(key, _)| is_below(key, path))
     }
 
     fn below<'s, 'p>(
@@ -291,8 +292,14 @@ impl State {
 
     /// The value of `path` including everything stored below it (`d` with `d["k"]`).
     pub fn read_whole(&self, path: &str) -> Option<Value> {
-        let mut value = self.lookup(path);
-        for (_, field) in self.below(path) {
+        // One search finds both the path and where the entries below it start.
+        let entries = &self.vars.0;
+        let (mut value, below) = match self.vars.position(path) {
+            Ok(index) => (Some(entries[index].1.clone()), &entries[index + 1..]),
+            Err(start) => (self.lookup(path), &entries[start..]),
+        };
+        let below = below.iter().take_while(|(key, _)| is_below(key, path));
+        for (_, field) in below {
             match &mut value {
                 Some(value) => {
                     value.absorb(field);
@@ -469,11 +476,23 @@ mod tests {
             for (snapshot, expected) in &snapshots {
                 prop_assert_eq!(&entries(snapshot), expected);
             }
-            for path in ["a", "b", "a\u{1}x", "a\u{2}k"] {
+            for path in ["a", "b", "a\u{1}x", "a\u{2}k", "a\u{1}x\u{2}k"] {
                 prop_assert_eq!(
                     state.knows(path),
                     model.keys().any(|key| is_below_or_at(key, path))
                 );
+                // Read whole: the path, what lies below it, or else its nearest prefix.
+                let whole = state.read_whole(path);
+                prop_assert_eq!(
+                    whole.is_some(),
+                    model
+                        .keys()
+                        .any(|key| is_below_or_at(key, path) || is_below_or_at(path, key))
+                );
+                let alone = !model.keys().any(|key| is_below(key, path));
+                if let (Some(n), true) = (model.get(path), alone) {
+                    prop_assert_eq!(whole.and_then(|v| v.constant), Some(Const::Int(*n)));
+                }
             }
             let joined = state.join(&state.clone());
             prop_assert!(joined.same(&state));
