@@ -278,9 +278,15 @@ impl State {
 
     /// The value of exactly `path`, falling back to the nearest known prefix.
     pub fn lookup(&self, path: &str) -> Option<Value> {
-        if let Some(value) = self.vars.get(path) {
-            return Some(value.clone());
+        match self.vars.get(path) {
+            Some(value) => Some(value.clone()),
+            None => self.through_prefix(path),
         }
+    }
+
+    /// The value of a `path` not stored itself: its nearest known prefix's, without the
+    /// constant (and without the kind past an attribute).
+    fn through_prefix(&self, path: &str) -> Option<Value> {
         let cut = path.rfind([ATTR, KEY])?;
         let mut parent = self.lookup(&path[..cut])?;
         parent.constant = None;
@@ -296,7 +302,7 @@ impl State {
         let entries = &self.vars.0;
         let (mut value, below) = match self.vars.position(path) {
             Ok(index) => (Some(entries[index].1.clone()), &entries[index + 1..]),
-            Err(start) => (self.lookup(path), &entries[start..]),
+            Err(start) => (self.through_prefix(path), &entries[start..]),
         };
         let below = below.iter().take_while(|(key, _)| is_below(key, path));
         for (_, field) in below {
