@@ -343,7 +343,15 @@ impl<'a> Visitor<'a> for Probe<'_, '_> {
                 }
                 self.qualified = qualified;
                 if !resolved {
-                    visitor::walk_expr(self, expr);
+                    // Every shorter chain of `a.b.c` has the same root, which did not resolve:
+                    // only what lies below the root (`f(x)` in `f(x).y`) is left to walk.
+                    let mut root = expr;
+                    while let Expr::Attribute(attribute) = root {
+                        root = &attribute.value;
+                    }
+                    if !matches!(root, Expr::Name(_)) {
+                        self.visit_expr(root);
+                    }
                 }
             }
             Expr::Lambda(lambda) => {
