@@ -2,8 +2,11 @@
 //! node to the rules that asked for it.
 //!
 //! Which rules run is decided once per scan in [`Dispatch`]: call hooks are indexed by the
-//! qualified callee they care about, so a call to `subprocess.Popen` costs one hash lookup
-//! plus the few rules interested in it, however many rules exist. Rules report through
+//! qualified callee they care about (from the rule, or from the scan's option lists) and by
+//! method name (`.set_cookie(...)` on any receiver), so a call to `subprocess.Popen` costs a
+//! hash lookup or two plus the few rules interested in it, however many rules exist. Only
+//! rules that must look at every call (a `verify=False` keyword, whatever the callee) run
+//! for all of them. Rules report through
 //! [`Checker::report`]; turning reports into positioned, fingerprinted findings happens in
 //! `analysis::analyse`.
 
@@ -72,7 +75,11 @@ impl CallSite<'_> {
 
 /// The rule hooks enabled for one scan, indexed for the traversal.
 pub struct Dispatch {
-    calls_by_callee: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
+    /// Call hooks by qualified callee (from the rules' lists and the scan's options).
+    calls_by_callee: FxHashMap<Box<str>, Vec<(Rule, CallHook)>>,
+    /// Call hooks by method name (`obj.name(...)`), for rules that recognize a method on any
+    /// receiver.
+    calls_by_method: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
     calls_any: Vec<(Rule, CallHook)>,
     /// Statement hooks by [`StmtKind`], each list in registry order.
     stmts: [Vec<(Rule, StmtHook)>; StmtKind::COUNT],
@@ -83,22 +90,35 @@ pub struct Dispatch {
 }
 
 impl Dispatch {
-    pub fn new(enabled: impl IntoIterator<Item = Rule>) -> Self {
+    pub fn new(enabled: impl IntoIterator<Item = Rule>, options: &RuleOptions) -> Self {
         let mut dispatch = Dispatch::default();
         for rule in enabled {
             dispatch.enabled.insert(rule);
             let hooks = rule.meta().hooks;
             if let Some((callees, hook)) = hooks.call {
-                if callees.is_empty() {
-                    dispatch.calls_any.push((rule, hook));
-                } else {
-                    for callee in callees {
-                        dispatch
-                            .calls_by_callee
-                            .entry(callee)
-                            .or_default()
-                            .push((rule, hook));
+                let from_options = hooks.call_from_options.map(|callees| callees(options));
+                let mut selective = !hooks.call_methods.is_empty();
+                for callee in callees
+                    .iter()
+                    .copied()
+                    .chain(from_options.into_iter().flatten())
+                {
+                    selective = true;
+                    let hooks = dispatch.calls_by_callee.entry(callee.into()).or_default();
+                    // A name in two of the option lists still runs the hook once.
+                    if !hooks.iter().any(|&(other, _)| other == rule) {
+                        hooks.push((rule, hook));
                     }
+                }
+                for &method in hooks.call_methods {
+                    dispatch
+                        .calls_by_method
+                        .entry(method)
+                        .or_default()
+                        .push((rule, hook));
+                }
+                if !selective {
+                    dispatch.calls_any.push((rule, hook));
                 }
             }
             if let Some(hook) = hooks.stmt {
@@ -127,6 +147,7 @@ impl Default for Dispatch {
     fn default() -> Self {
         Dispatch {
             calls_by_callee: FxHashMap::default(),
+            calls_by_method: FxHashMap::default(),
             calls_any: Vec::new(),
             stmts: std::array::from_fn(|_| Vec::new()),
             exprs: std::array::from_fn(|_| Vec::new()),
@@ -363,12 +384,23 @@ impl<'a> Checker<'a> {
             call,
             qualified: resolved.then_some(buffer.as_str()),
         };
-        if let Some(name) = site.qualified
-            && let Some(hooks) = dispatch.calls_by_callee.get(name)
+        let by_callee: &[(Rule, CallHook)] = site
+            .qualified
+            .and_then(|name| dispatch.calls_by_callee.get(name))
+            .map_or(&[], Vec::as_slice);
+        for &(rule, hook) in by_callee {
+            self.current_rule = Some(rule);
+            hook(self, &site);
+        }
+        if let Some(method) = site.method_name()
+            && let Some(hooks) = dispatch.calls_by_method.get(method)
         {
             for &(rule, hook) in hooks {
-                self.current_rule = Some(rule);
-                hook(self, &site);
+                // `os.chmod(...)` is both a listed callee and a `.chmod` method call.
+                if !by_callee.iter().any(|&(other, _)| other == rule) {
+                    self.current_rule = Some(rule);
+                    hook(self, &site);
+                }
             }
         }
         for &(rule, hook) in &dispatch.calls_any {
@@ -513,5 +545,48 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Analyzer, SourceInput};
+    use crate::rules::Rule;
+    use crate::rules::options::RuleOptions;
+
+    /// (rule code, line) of every finding.
+    fn findings(analyzer: &Analyzer, source: &str) -> Vec<(&'static str, u32)> {
+        let input = SourceInput {
+            path: "app/tool.py",
+            bytes: source.as_bytes(),
+        };
+        analyzer
+            .analyse(&input)
+            .findings
+            .iter()
+            .map(|finding| (finding.rule.code(), finding.span.start.line))
+            .collect()
+    }
+
+    #[test]
+    fn call_hooks_follow_the_scan_option_lists() {
+        let source = "import os\nimport tools\nos.system(cmd)\ntools.run_in_shell(cmd)\n";
+        let rules = [Rule::StartProcessWithAShell];
+        let defaults = Analyzer::new(&rules, RuleOptions::default());
+        assert_eq!(findings(&defaults, source), [("SG605", 3)]);
+        // A function the user adds to the list is a shell call; one removed no longer is.
+        let mut options = RuleOptions::default();
+        options.shell.push("tools.run_in_shell".to_string());
+        options.shell.retain(|name| name != "os.system");
+        let custom = Analyzer::new(&rules, options);
+        assert_eq!(findings(&custom, source), [("SG605", 4)]);
+    }
+
+    #[test]
+    fn a_hook_selected_by_callees_and_a_method_sees_both_kinds_of_call() {
+        // `os.chmod` is a listed callee (and a `.chmod` method call); `p.chmod` only the latter.
+        let source = "import os\nos.chmod(path, 0o777)\np.chmod(0o777)\nos.chmod(path, 0o600)\n";
+        let analyzer = Analyzer::new(&[Rule::SetBadFilePermissions], RuleOptions::default());
+        assert_eq!(findings(&analyzer, source), [("SG103", 2), ("SG103", 3)]);
     }
 }

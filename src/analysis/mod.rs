@@ -58,7 +58,7 @@ pub struct Analyzer {
 impl Analyzer {
     pub fn new(enabled: &[Rule], options: RuleOptions) -> Self {
         Analyzer {
-            dispatch: Dispatch::new(enabled.iter().copied()),
+            dispatch: Dispatch::new(enabled.iter().copied(), &options),
             options,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             report_unused_suppressions: false,

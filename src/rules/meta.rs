@@ -8,6 +8,7 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Stmt};
 use crate::finding::{Confidence, Severity};
+use crate::rules::options::RuleOptions;
 
 /// Rule families, shown in listings and used for selection (`select = ["injection"]`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -78,9 +79,13 @@ impl Family {
 }
 
 /// Called for every call expression whose callee resolves to one of `callees` (qualified
-/// names such as `subprocess.Popen`, or bare builtins such as `eval`). An empty list means
-/// every call.
+/// names such as `subprocess.Popen`, or bare builtins such as `eval`), or that calls a method
+/// named in [`Hooks::call_methods`], or a function named in the scan's options
+/// ([`Hooks::call_from_options`]). With all three empty: every call.
 pub type CallHook = fn(&mut Checker, &CallSite);
+/// The qualified callees a call hook wants, read from the scan's rule options (the process
+/// function lists a user can extend).
+pub type OptionCallees = fn(&RuleOptions) -> Vec<&str>;
 /// Called for every statement.
 pub type StmtHook = fn(&mut Checker, &Stmt);
 /// Called for every expression.
@@ -92,6 +97,13 @@ pub type ModuleHook = fn(&mut Checker, &[Stmt]);
 #[derive(Copy, Clone, Default)]
 pub struct Hooks {
     pub call: Option<(&'static [&'static str], CallHook)>,
+    /// Method names (`set_cookie` in `response.set_cookie(...)`) that also select calls for
+    /// the call hook: a rule that recognizes a method on any receiver need not run for every
+    /// call.
+    pub call_methods: &'static [&'static str],
+    /// Qualified callees taken from the scan's options that also select calls for the call
+    /// hook.
+    pub call_from_options: Option<OptionCallees>,
     pub stmt: Option<StmtHook>,
     /// The statement kinds `stmt` is called for (all unless narrowed).
     pub stmt_kinds: Kinds,
@@ -370,6 +382,8 @@ macro_rules! declare_rule {
 impl Hooks {
     pub const NONE: Hooks = Hooks {
         call: None,
+        call_methods: &[],
+        call_from_options: None,
         stmt: None,
         stmt_kinds: Kinds::ALL,
         expr: None,

@@ -39,6 +39,31 @@ impl RuleOptions {
             .map_err(|error| format!("invalid password-name-pattern: {error}"))
     }
 
+    /// The `shell` functions (selects calls for the rules that read the list).
+    pub fn shell_functions(&self) -> Vec<&str> {
+        names_in(&[&self.shell])
+    }
+
+    /// The `subprocess` functions.
+    pub fn subprocess_functions(&self) -> Vec<&str> {
+        names_in(&[&self.subprocess])
+    }
+
+    /// The `no_shell` functions.
+    pub fn no_shell_functions(&self) -> Vec<&str> {
+        names_in(&[&self.no_shell])
+    }
+
+    /// The `shell` and `subprocess` functions.
+    pub fn shell_or_subprocess_functions(&self) -> Vec<&str> {
+        names_in(&[&self.shell, &self.subprocess])
+    }
+
+    /// Every process-starting function of the three lists.
+    pub fn process_functions(&self) -> Vec<&str> {
+        names_in(&[&self.subprocess, &self.shell, &self.no_shell])
+    }
+
     /// Whether a variable/attribute/key name looks like it holds a password or secret.
     pub fn is_password_name(&self, name: &str) -> bool {
         self.password_regex
@@ -46,6 +71,17 @@ impl RuleOptions {
             .as_ref()
             .is_some_and(|regex| regex.is_match(name))
     }
+}
+
+/// The names of `lists`, each once, in order.
+fn names_in<'a>(lists: &[&'a Vec<String>]) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in lists.iter().flat_map(|list| list.iter()) {
+        if !names.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 fn strings(items: &[&str]) -> Vec<String> {

@@ -47,7 +47,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "`tarfile` `extractall` without an extraction filter allows path traversal",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["extractall"], ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

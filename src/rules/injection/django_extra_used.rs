@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Django `QuerySet.extra()` with non-literal SQL fragments",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["extra"], ..Hooks::NONE },
 };
 
 fn literal_list(expr: &Expr) -> bool {

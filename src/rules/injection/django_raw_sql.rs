@@ -37,7 +37,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Django `.raw()` with an interpolated query string (SQL injection)",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["raw"], ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -5,6 +5,7 @@ use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::helpers::{is_truthy_literal, string_literal};
 use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::options::RuleOptions;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -39,7 +40,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "`chown`/`chmod`/`tar`/`rsync` with a shell wildcard allows option injection",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::shell_or_subprocess_functions), ..Hooks::NONE },
 };
 
 const TOOLS: &[&str] = &["chown", "chmod", "tar", "rsync"];

@@ -41,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "Remote shell command run through paramiko `exec_command`",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["exec_command"], ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -6,6 +6,7 @@ use crate::declare_rule;
 use crate::finding::Severity;
 use crate::rules::injection::subprocess_shell_true::is_literal_command;
 use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::options::RuleOptions;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -37,7 +38,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "Process started through a shell (`os.system`, `os.popen`, ...)",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::shell_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

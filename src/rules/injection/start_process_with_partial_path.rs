@@ -5,6 +5,7 @@ use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
 use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::options::RuleOptions;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -40,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: High,
     default_enabled: false,
     summary: "Process started by bare program name, looked up through `PATH`",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::process_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

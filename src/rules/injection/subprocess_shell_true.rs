@@ -6,6 +6,7 @@ use crate::declare_rule;
 use crate::finding::Severity;
 use crate::rules::helpers::{is_constant, is_falsy_literal};
 use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::options::RuleOptions;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -41,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "`subprocess` call with `shell=True` runs its command through the shell",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::subprocess_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

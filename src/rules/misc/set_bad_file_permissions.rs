@@ -40,7 +40,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "`chmod` makes a file writable or executable by other users",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&["os.chmod", "os.lchmod", "os.fchmod"], check)), call_methods: &["chmod"], ..Hooks::NONE },
 };
 
 const S_IWGRP: u64 = 0o020;

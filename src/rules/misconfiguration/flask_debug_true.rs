@@ -39,7 +39,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Flask app run with `debug=True` exposes the Werkzeug debugger (remote code execution)",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["run"], ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

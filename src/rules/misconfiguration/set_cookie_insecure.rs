@@ -43,7 +43,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "`set_cookie` without `secure=True`, `httponly=True` or `samesite`",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["set_cookie", "set_signed_cookie"], ..Hooks::NONE },
 };
 
 const WEB_MODULES: &[&str] = &["flask", "werkzeug", "django", "quart"];

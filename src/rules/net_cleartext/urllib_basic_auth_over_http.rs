@@ -37,7 +37,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "urllib basic-auth password registered for a plain `http://` URL",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["add_password"], ..Hooks::NONE },
 };
 
 const PASSWORD_HOLDERS: &[&str] = &[

@@ -48,7 +48,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "paramiko accepts unknown SSH host keys (`AutoAddPolicy`/`WarningPolicy`)",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["set_missing_host_key_policy"], ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {
