@@ -100,14 +100,13 @@ fn parse_comment(comment: &str) -> Vec<(DirectiveKind, Option<Vec<String>>)> {
     let mut out = Vec::new();
     for part in comment.split('#').skip(1) {
         let part = part.trim_start();
-        let lower = part.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix("nosec") {
+        if let Some(rest) = strip_prefix_ignore_ascii_case(part, "nosec") {
             if rest.is_empty() || !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
                 let codes = codes_in(&part[5..], &["B", "S", "SG"]);
                 out.push((DirectiveKind::Nosec, (!codes.is_empty()).then_some(codes)));
             }
-        } else if let Some(rest) = lower.strip_prefix("noqa") {
+        } else if let Some(rest) = strip_prefix_ignore_ascii_case(part, "noqa") {
             if let Some(list) = rest.trim_start().strip_prefix(':') {
                 let offset = part.len() - list.len();
                 let codes = codes_in(&part[offset..], &["S"]);
@@ -115,9 +114,8 @@ fn parse_comment(comment: &str) -> Vec<(DirectiveKind, Option<Vec<String>>)> {
                     out.push((DirectiveKind::Noqa, Some(codes)));
                 }
             }
-        } else if let Some(rest) = lower.strip_prefix("snakeguard:") {
-            let rest_original = &part[part.len() - rest.len()..];
-            let trimmed = rest_original.trim_start();
+        } else if let Some(rest) = strip_prefix_ignore_ascii_case(part, "snakeguard:") {
+            let trimmed = rest.trim_start();
             if let Some(after) = trimmed.strip_prefix("ignore") {
                 let after = after.trim_start();
                 if let Some(inner) = after.strip_prefix('[') {
@@ -134,6 +132,15 @@ fn parse_comment(comment: &str) -> Vec<(DirectiveKind, Option<Vec<String>>)> {
         }
     }
     out
+}
+
+/// `text` after `prefix` (an ASCII word), compared ignoring ASCII case: a comment is read
+/// without a lowercased copy of it.
+fn strip_prefix_ignore_ascii_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    // An ASCII match ends on a character boundary.
+    head.eq_ignore_ascii_case(prefix.as_bytes())
+        .then(|| &text[prefix.len()..])
 }
 
 /// Rule numbers from a code list like `B602, B603` or `S602,E501`, keeping only codes with
@@ -205,6 +212,19 @@ mod tests {
             parse("# type: ignore  # nosec"),
             vec![(DirectiveKind::Nosec, None)]
         );
+        // Directive words in any case; codes keep their spelling rules.
+        assert_eq!(
+            parse("# NoSec B602"),
+            vec![(DirectiveKind::Nosec, nums(&["602"]))]
+        );
+        assert_eq!(
+            parse("# NOQA:S602"),
+            vec![(DirectiveKind::Noqa, nums(&["602"]))]
+        );
+        assert_eq!(
+            parse("# SnakeGuard: ignore[SG602]"),
+            vec![(DirectiveKind::Snakeguard, nums(&["602"]))]
+        );
     }
 
     #[test]
@@ -213,6 +233,12 @@ mod tests {
         assert!(parse("# noqa: E501").is_empty());
         assert!(parse("# nosecurity review needed").is_empty());
         assert!(parse("# the nosec comment is explained below").is_empty());
+        assert!(parse("# é nosec").is_empty());
+        assert!(parse("# nos").is_empty());
+        assert!(
+            parse("# snakeguard: Ignore").is_empty(),
+            "`ignore` is lowercase"
+        );
     }
 
     #[test]
