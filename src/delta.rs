@@ -220,6 +220,7 @@ impl<'a> Sides<'a> {
                 paths.clone(),
                 |index| project.get(index).map(|file| file.text.as_bytes()),
                 changed,
+                None,
             )
         };
         Sides {

@@ -11,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::analysis::prepared::{Prepared, PreparedFiles};
 use crate::analysis::taint::ExternalSummaries;
 use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
@@ -18,6 +19,10 @@ use crate::finding::{Diagnostic, DiagnosticKind};
 use crate::report::ScanReport;
 
 /// Directories never worth scanning (virtualenvs, vendored JS).
+/// Text bytes of parses made for on-demand summaries that may wait for their file's own
+/// analysis (see `analysis::prepared`); their trees take about ten times as much.
+const PREPARED_BUDGET_BYTES: usize = 4 << 20;
+
 const ALWAYS_EXCLUDED_DIRS: &[&str] = &["venv", "node_modules", "__pypackages__", "__pycache__"];
 
 /// Whether a relative path lies in a directory that is never scanned (see discovery).
@@ -143,17 +148,28 @@ pub fn scan_files(
         .stack_size(ANALYSIS_STACK_BYTES)
         .build()
         .map_err(|e| ScanError::ThreadPool(e.to_string()))?;
+    let prepared = PreparedFiles::new(PREPARED_BUDGET_BYTES);
     let results: Vec<(String, Option<String>, FileAnalysis)> = pool.install(|| {
         // Taint summaries of the scanned modules, so a flow through a helper in another project
         // module is followed (`from .helpers import run`); each is computed when first needed.
         let summaries = analyzer.runs_taint().then(|| {
             // A file that cannot be read is reported by its own analysis.
             let paths = files.iter().map(|file| path_key(file)).collect();
-            analyzer.project_summaries(paths, |index| std::fs::read(&files[index]).ok(), Vec::new())
+            analyzer.project_summaries(
+                paths,
+                |index| std::fs::read(&files[index]).ok(),
+                Vec::new(),
+                Some(&prepared),
+            )
         });
         files
             .par_iter()
-            .map(|file| analyse_one(file, &analyzer, config, summaries.as_ref()))
+            .enumerate()
+            .map(|(index, file)| {
+                // The parse kept from the file's summaries, if any.
+                let parse = prepared.take(index);
+                analyse_one(file, parse, &analyzer, config, summaries.as_ref())
+            })
             .collect()
     });
 
@@ -187,6 +203,7 @@ pub fn scan_files(
 
 fn analyse_one(
     file: &Path,
+    prepared: Option<Prepared>,
     analyzer: &Analyzer,
     config: &Config,
     summaries: Option<&ExternalSummaries<'_>>,
@@ -207,11 +224,12 @@ fn analyse_one(
             return (path, None, analysis);
         }
     };
-    let mut analysis = analyzer.analyse_with(
+    let mut analysis = analyzer.analyse_prepared(
         &SourceInput {
             path: &path,
             bytes: &bytes,
         },
+        prepared,
         summaries,
     );
     let ignored = config.ignored_rules_for(&relative_to(file, &config.root));

@@ -8,6 +8,7 @@ pub mod checker;
 pub mod code_words;
 pub mod decode;
 pub mod interplay;
+pub mod prepared;
 pub mod semantic;
 pub mod suppression;
 pub mod syntax;
@@ -19,6 +20,7 @@ use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, FlowStep,
 use crate::rules::Rule;
 use crate::rules::options::RuleOptions;
 use checker::{Checker, Dispatch, RawFinding};
+use prepared::{Prepared, PreparedFiles};
 use semantic::SemanticModel;
 use suppression::Suppressions;
 use syntax::{LineMap, TextRange};
@@ -98,6 +100,16 @@ impl Analyzer {
     /// (`pkg.helpers.run`), for [`Analyzer::analyse_with`] on the modules that call them.
     /// Empty when the taint pass is off or the file cannot be analysed.
     pub fn summarize(&self, input: &SourceInput) -> Vec<(String, taint::ExternalSummary)> {
+        self.summarize_keeping(input, |_| {})
+    }
+
+    /// [`Analyzer::summarize`], handing the file's parse to `keep` afterwards (for the file's
+    /// own analysis, see [`prepared`]).
+    fn summarize_keeping(
+        &self,
+        input: &SourceInput,
+        keep: impl FnOnce(Prepared),
+    ) -> Vec<(String, taint::ExternalSummary)> {
         let Some(config) = &self.taint else {
             return Vec::new();
         };
@@ -107,21 +119,28 @@ impl Analyzer {
         let (Some(module_name), is_package) = module_name_of(input.path) else {
             return Vec::new();
         };
-        let decoded = decode::decode_source(input.bytes);
-        let lines = LineMap::new(&decoded.text);
-        let parsed = syntax::parse_module(&decoded.text);
+        let text = decode::decode_source(input.bytes).text;
+        let parsed = syntax::parse_module(&text);
         if parsed.too_deep() {
             return Vec::new();
         }
-        let semantic = SemanticModel::build(parsed.body(), Some(&module_name), is_package);
-        taint::summarize_module(
-            parsed.body(),
-            &semantic,
-            &lines,
-            input.path,
-            &module_name,
-            &config.models,
-        )
+        let summaries = {
+            let lines = LineMap::new(&text);
+            let semantic = SemanticModel::build(parsed.body(), Some(&module_name), is_package);
+            taint::summarize_module(
+                parsed.body(),
+                &semantic,
+                &lines,
+                input.path,
+                &module_name,
+                &config.models,
+            )
+        };
+        keep(Prepared {
+            text: text.into_owned(),
+            parsed,
+        });
+        summaries
     }
 
     /// Whether [`Analyzer::summarize`] could find a function of this file that returns source
@@ -141,12 +160,14 @@ impl Analyzer {
     /// first needed (see [`taint::ExternalSummaries::project`]): `paths` are the files
     /// (scan-root-relative), `read(i)` gives the bytes of `paths[i]` (`None` when unreadable);
     /// `given` are modules summarized already (a change's own files), which win a name both
-    /// define.
+    /// define. With `prepared`, the parses made for summaries are offered there for the files'
+    /// own analysis ([`Analyzer::analyse_prepared`]).
     pub fn project_summaries<'a, B: AsRef<[u8]>>(
         &'a self,
         paths: Vec<String>,
         read: impl Fn(usize) -> Option<B> + Send + Sync + 'a,
         given: Vec<(String, taint::ModuleSummaries)>,
+        prepared: Option<&'a PreparedFiles>,
     ) -> taint::ExternalSummaries<'a> {
         // Positions in `paths` of the importable files, in the order given to `project`.
         let importable: Vec<(usize, String)> = paths
@@ -164,29 +185,40 @@ impl Analyzer {
                     .map(|(module, summaries)| (module, Some(summaries))),
             )
             .collect();
-        // Runs `use_input` on the file at a position of `modules` (not when unreadable).
+        // Runs `use_input` on the file at a position of `modules`, with its index in `paths`
+        // (not when unreadable).
         let with_input = std::sync::Arc::new(
-            move |position: usize, use_input: &mut dyn FnMut(&SourceInput)| {
+            move |position: usize, use_input: &mut dyn FnMut(usize, &SourceInput)| {
                 let Some(&index) = files.get(position) else {
                     return;
                 };
                 if let Some(bytes) = read(index) {
-                    use_input(&SourceInput {
+                    let input = SourceInput {
                         path: &paths[index],
                         bytes: bytes.as_ref(),
-                    });
+                    };
+                    use_input(index, &input);
                 }
             },
         );
         let for_summaries = with_input.clone();
         let summarize = move |position: usize| {
             let mut summaries = Vec::new();
-            for_summaries(position, &mut |input| summaries = self.summarize(input));
+            for_summaries(position, &mut |index, input| {
+                summaries = match prepared {
+                    Some(prepared) => {
+                        self.summarize_keeping(input, |parse| prepared.offer(index, parse))
+                    }
+                    None => self.summarize(input),
+                }
+            });
             summaries
         };
         let may_return_sources = move |position: usize| {
             let mut may = false;
-            with_input(position, &mut |input| may = self.may_return_sources(input));
+            with_input(position, &mut |_, input| {
+                may = self.may_return_sources(input);
+            });
             may
         };
         taint::ExternalSummaries::project(
@@ -205,6 +237,17 @@ impl Analyzer {
         input: &SourceInput,
         external: Option<&taint::ExternalSummaries>,
     ) -> FileAnalysis {
+        self.analyse_prepared(input, None, external)
+    }
+
+    /// [`Analyzer::analyse_with`], starting from the file's parse when one was kept (see
+    /// [`prepared`]): `prepared` must come from the same bytes as `input`.
+    pub fn analyse_prepared(
+        &self,
+        input: &SourceInput,
+        prepared: Option<Prepared>,
+        external: Option<&taint::ExternalSummaries>,
+    ) -> FileAnalysis {
         let mut result = FileAnalysis::default();
         if input.bytes.len() > self.max_file_bytes {
             result.diagnostics.push(skipped(
@@ -217,10 +260,16 @@ impl Analyzer {
             ));
             return result;
         }
-        let decoded = decode::decode_source(input.bytes);
-        let text = &*decoded.text;
+        let (text, parsed) = match prepared {
+            Some(Prepared { text, parsed }) => (std::borrow::Cow::Owned(text), parsed),
+            None => {
+                let text = decode::decode_source(input.bytes).text;
+                let parsed = syntax::parse_module(&text);
+                (text, parsed)
+            }
+        };
+        let text = &*text;
         let lines = LineMap::new(text);
-        let parsed = syntax::parse_module(text);
         for error in &parsed.errors {
             result.diagnostics.push(Diagnostic {
                 path: input.path.to_string(),
