@@ -113,8 +113,9 @@ pub struct SemanticModel<'a> {
     /// This module's dotted name, when known (for relative imports).
     pub module_name: Option<String>,
     /// Names some binding of the module gives a qualified name to (imports, alias
-    /// assignments): any other name that is no builtin has none, wherever it is used. Known
-    /// once the model is built (`None` while building: the builder resolves names too).
+    /// assignments), and the builtins: any other name has none, wherever it is used (one
+    /// lookup settles most names resolved). Known once the model is built (`None` while
+    /// building: the builder resolves names too).
     qualifiable: Option<FxHashSet<&'a str>>,
 }
 
@@ -256,6 +257,7 @@ impl<'a> SemanticModel<'a> {
                     )
                 })
                 .map(|binding| binding.name)
+                .chain(BUILTINS.iter().copied())
                 .collect(),
         );
         model
@@ -399,7 +401,6 @@ impl<'a> SemanticModel<'a> {
             .qualifiable
             .as_ref()
             .is_some_and(|names| !names.contains(name))
-            && !is_builtin_name(name)
         {
             // Whatever binding it resolves to, if any, gives no qualified name.
             return None;
