@@ -231,6 +231,10 @@ impl<'a> SemanticModel<'a> {
         // Room for one binding per 64 bytes of code (the standard library averages one per
         // 88): reserving saves copying a large vector of bindings each time it doubles.
         builder.model.bindings.reserve(end.to_usize() / 64);
+        // And one scope per 256 bytes (the standard library has one function, class or lambda
+        // per 420).
+        builder.model.scopes.reserve(end.to_usize() / 256);
+        builder.model.node_scopes.reserve(end.to_usize() / 256);
         builder.model.scopes.push(Scope::new(
             ScopeKind::Module,
             None,
@@ -472,12 +476,19 @@ pub fn dotted_name(expr: &Expr) -> Option<String> {
 
 impl Scope<'_> {
     fn new(kind: ScopeKind, parent: Option<ScopeId>, qualname: String, range: TextRange) -> Self {
+        // Room for the names most scopes bind, so that binding them rarely grows the map: a
+        // function's or class's few, a module's one per 512 bytes.
+        let names = match kind {
+            ScopeKind::Module => range.len().to_usize() / 512,
+            ScopeKind::Function | ScopeKind::Class => 7,
+            ScopeKind::Lambda | ScopeKind::Comprehension => 0,
+        };
         Scope {
             kind,
             parent,
             qualname,
             range,
-            bindings: FxHashMap::default(),
+            bindings: FxHashMap::with_capacity_and_hasher(names, Default::default()),
             globals: FxHashSet::default(),
             nonlocals: FxHashSet::default(),
             star_imports: Vec::new(),
