@@ -116,6 +116,11 @@ pub(crate) fn scan_literal(
     describe: impl Fn(&str) -> String,
 ) {
     let Some(pattern) = pattern else { return };
+    // A literal's value is never longer than its source text (escapes only shrink), so most
+    // literals are rejected before their value is read.
+    if expr.range().len().to_usize() < pattern.min_len {
+        return;
+    }
     let Some(text) = literal_text(expr) else {
         return;
     };
