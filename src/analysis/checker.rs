@@ -2,11 +2,11 @@
 //! node to the rules that asked for it.
 //!
 //! Which rules run is decided once per scan in [`Dispatch`]: call hooks are indexed by the
-//! qualified callee they care about (from the rule, or from the scan's option lists) and by
-//! method name (`.set_cookie(...)` on any receiver), so a call to `subprocess.Popen` costs a
-//! hash lookup or two plus the few rules interested in it, however many rules exist. Only
-//! rules that must look at every call (a `verify=False` keyword, whatever the callee) run
-//! for all of them. Rules report through
+//! qualified callee they care about (listed by the rule, or computed once per scan from the
+//! scan's option lists or the rule's tables) and by method name (`.set_cookie(...)` on any
+//! receiver), so a call to `subprocess.Popen` costs a hash lookup or two plus the few rules
+//! interested in it, however many rules exist. Only rules that must look at every call (a
+//! `verify=False` keyword, whatever the callee) run for all of them. Rules report through
 //! [`Checker::report`]; turning reports into positioned, fingerprinted findings happens in
 //! `analysis::analyse`.
 
@@ -96,12 +96,12 @@ impl Dispatch {
             dispatch.enabled.insert(rule);
             let hooks = rule.meta().hooks;
             if let Some((callees, hook)) = hooks.call {
-                let from_options = hooks.call_from_options.map(|callees| callees(options));
+                let computed = hooks.call_computed.map(|callees| callees(options));
                 let mut selective = !hooks.call_methods.is_empty();
                 for callee in callees
                     .iter()
                     .copied()
-                    .chain(from_options.into_iter().flatten())
+                    .chain(computed.into_iter().flatten())
                 {
                     selective = true;
                     let hooks = dispatch.calls_by_callee.entry(callee.into()).or_default();

@@ -80,12 +80,12 @@ impl Family {
 
 /// Called for every call expression whose callee resolves to one of `callees` (qualified
 /// names such as `subprocess.Popen`, or bare builtins such as `eval`), or that calls a method
-/// named in [`Hooks::call_methods`], or a function named in the scan's options
-/// ([`Hooks::call_from_options`]). With all three empty: every call.
+/// named in [`Hooks::call_methods`], or one of the callees computed once per scan
+/// ([`Hooks::call_computed`]). With all three empty: every call.
 pub type CallHook = fn(&mut Checker, &CallSite);
-/// The qualified callees a call hook wants, read from the scan's rule options (the process
-/// function lists a user can extend).
-pub type OptionCallees = fn(&RuleOptions) -> Vec<&str>;
+/// Qualified callees a call hook wants, computed once per scan: read from the scan's rule
+/// options (the process-function lists a user can extend), or built from a rule's tables.
+pub type ComputedCallees = fn(&RuleOptions) -> Vec<&str>;
 /// Called for every statement.
 pub type StmtHook = fn(&mut Checker, &Stmt);
 /// Called for every expression.
@@ -101,9 +101,9 @@ pub struct Hooks {
     /// the call hook: a rule that recognizes a method on any receiver need not run for every
     /// call.
     pub call_methods: &'static [&'static str],
-    /// Qualified callees taken from the scan's options that also select calls for the call
-    /// hook.
-    pub call_from_options: Option<OptionCallees>,
+    /// Qualified callees computed once per scan (from its options, or from the rule's own
+    /// tables) that also select calls for the call hook.
+    pub call_computed: Option<ComputedCallees>,
     pub stmt: Option<StmtHook>,
     /// The statement kinds `stmt` is called for (all unless narrowed).
     pub stmt_kinds: Kinds,
@@ -383,7 +383,7 @@ impl Hooks {
     pub const NONE: Hooks = Hooks {
         call: None,
         call_methods: &[],
-        call_from_options: None,
+        call_computed: None,
         stmt: None,
         stmt_kinds: Kinds::ALL,
         expr: None,

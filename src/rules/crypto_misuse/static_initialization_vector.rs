@@ -1,5 +1,7 @@
 //! SG900: a block-cipher IV fixed in the source code.
 
+use std::sync::LazyLock;
+
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
@@ -7,6 +9,7 @@ use crate::rules::crypto_misuse::{
     AEAD_CLASSES, PYCRYPTODOME_BLOCK_CIPHERS, pycryptodome_mode_uses_nonce, static_value,
 };
 use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::options::RuleOptions;
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -43,7 +46,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "block-cipher IV is a constant; generate a random IV per message",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["encrypt"], call_computed: Some(iv_and_nonce_callees), ..Hooks::NONE },
 };
 
 /// Whether a fixed argument is an IV or a nonce.
@@ -51,6 +54,48 @@ pub const META: RuleMeta = declare_rule! {
 pub(crate) enum Role {
     Iv,
     Nonce,
+}
+
+/// PyCryptodome's cipher packages.
+const PYCRYPTODOME_CIPHER_PACKAGES: &[&str] = &["Crypto.Cipher.", "Cryptodome.Cipher."];
+/// PyCryptodome stream ciphers (in either package) taking the nonce as the `nonce` keyword...
+const NONCE_KEYWORD_CIPHERS: &[&str] = &["ChaCha20.new", "ChaCha20_Poly1305.new", "XChaCha20.new"];
+/// ...and those taking it second.
+const NONCE_SECOND_CIPHERS: &[&str] = &["Salsa20.new"];
+/// cryptography's modes, and the argument each takes as its IV or nonce.
+const MODES: &str = "cryptography.hazmat.primitives.ciphers.modes.";
+const MODE_ARGUMENTS: &[(&str, &str, Role)] = &[
+    ("CBC", "initialization_vector", Role::Iv),
+    ("CFB", "initialization_vector", Role::Iv),
+    ("CFB8", "initialization_vector", Role::Iv),
+    ("OFB", "initialization_vector", Role::Iv),
+    ("GCM", "initialization_vector", Role::Nonce),
+    ("CTR", "nonce", Role::Nonce),
+];
+const CHACHA20_ALGORITHM: &str = "cryptography.hazmat.primitives.ciphers.algorithms.ChaCha20";
+
+/// Every qualified callee [`iv_and_nonce_arguments`] takes arguments from (besides the
+/// `.encrypt` method calls), for the call hooks' selection.
+pub(crate) fn iv_and_nonce_callees(_: &RuleOptions) -> Vec<&'static str> {
+    static CALLEES: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let stream = PYCRYPTODOME_CIPHER_PACKAGES.iter().flat_map(|package| {
+            NONCE_KEYWORD_CIPHERS
+                .iter()
+                .chain(NONCE_SECOND_CIPHERS)
+                .map(move |cipher| format!("{package}{cipher}"))
+        });
+        let modes = MODE_ARGUMENTS
+            .iter()
+            .map(|(mode, _, _)| format!("{MODES}{mode}"));
+        PYCRYPTODOME_BLOCK_CIPHERS
+            .iter()
+            .map(|name| name.to_string())
+            .chain(stream)
+            .chain(modes)
+            .chain([CHACHA20_ALGORITHM.to_string()])
+            .collect()
+    });
+    CALLEES.iter().map(String::as_str).collect()
 }
 
 /// The IV and nonce arguments of a cipher construction or AEAD encryption call.
@@ -77,36 +122,28 @@ pub(crate) fn iv_and_nonce_arguments<'a>(
             }
             return found;
         }
-        let simple = callee
-            .strip_prefix("Crypto.Cipher.")
-            .or_else(|| callee.strip_prefix("Cryptodome.Cipher."));
-        match simple {
-            Some("ChaCha20.new" | "ChaCha20_Poly1305.new" | "XChaCha20.new") => {
+        let simple = PYCRYPTODOME_CIPHER_PACKAGES
+            .iter()
+            .find_map(|package| callee.strip_prefix(package));
+        if let Some(cipher) = simple {
+            if NONCE_KEYWORD_CIPHERS.contains(&cipher) {
                 found.extend(site.keyword("nonce").map(|nonce| (nonce, Role::Nonce)));
                 return found;
             }
-            Some("Salsa20.new") => {
+            if NONCE_SECOND_CIPHERS.contains(&cipher) {
                 found.extend(site.argument(1, "nonce").map(|nonce| (nonce, Role::Nonce)));
                 return found;
             }
-            _ => {}
         }
-        if let Some(mode) = callee.strip_prefix("cryptography.hazmat.primitives.ciphers.modes.") {
-            match mode {
-                "CBC" | "CFB" | "CFB8" | "OFB" => found.extend(
-                    site.argument(0, "initialization_vector")
-                        .map(|iv| (iv, Role::Iv)),
-                ),
-                "GCM" => found.extend(
-                    site.argument(0, "initialization_vector")
-                        .map(|nonce| (nonce, Role::Nonce)),
-                ),
-                "CTR" => found.extend(site.argument(0, "nonce").map(|nonce| (nonce, Role::Nonce))),
-                _ => {}
+        if let Some(mode) = callee.strip_prefix(MODES) {
+            if let Some(&(_, name, role)) =
+                MODE_ARGUMENTS.iter().find(|(known, _, _)| *known == mode)
+            {
+                found.extend(site.argument(0, name).map(|argument| (argument, role)));
             }
             return found;
         }
-        if callee == "cryptography.hazmat.primitives.ciphers.algorithms.ChaCha20" {
+        if callee == CHACHA20_ALGORITHM {
             found.extend(site.argument(1, "nonce").map(|nonce| (nonce, Role::Nonce)));
         }
         return found;

@@ -3,7 +3,9 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::Ranged;
 use crate::declare_rule;
-use crate::rules::crypto_misuse::static_initialization_vector::{Role, iv_and_nonce_arguments};
+use crate::rules::crypto_misuse::static_initialization_vector::{
+    Role, iv_and_nonce_arguments, iv_and_nonce_callees,
+};
 use crate::rules::crypto_misuse::static_value;
 use crate::rules::meta::{Hooks, RuleMeta};
 
@@ -42,7 +44,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "cipher nonce is a constant, so it repeats under the same key",
-    hooks: Hooks { call: Some((&[], check)), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_methods: &["encrypt"], call_computed: Some(iv_and_nonce_callees), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -40,7 +40,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "`chown`/`chmod`/`tar`/`rsync` with a shell wildcard allows option injection",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::shell_or_subprocess_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::shell_or_subprocess_functions), ..Hooks::NONE },
 };
 
 const TOOLS: &[&str] = &["chown", "chmod", "tar", "rsync"];

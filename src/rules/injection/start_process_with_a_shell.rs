@@ -38,7 +38,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "Process started through a shell (`os.system`, `os.popen`, ...)",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::shell_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::shell_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -37,7 +37,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: Medium,
     default_enabled: false,
     summary: "Process started without a shell (`os.exec*`, `os.spawn*`): check its arguments",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::no_shell_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::no_shell_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

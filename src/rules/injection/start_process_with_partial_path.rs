@@ -41,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: High,
     default_enabled: false,
     summary: "Process started by bare program name, looked up through `PATH`",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::process_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::process_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "`subprocess` call with `shell=True` runs its command through the shell",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::subprocess_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::subprocess_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {

@@ -41,7 +41,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: High,
     default_enabled: false,
     summary: "`subprocess` call (without a shell): check the command for untrusted input",
-    hooks: Hooks { call: Some((&[], check)), call_from_options: Some(RuleOptions::subprocess_functions), ..Hooks::NONE },
+    hooks: Hooks { call: Some((&[], check)), call_computed: Some(RuleOptions::subprocess_functions), ..Hooks::NONE },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {
