@@ -37,6 +37,41 @@ pub fn settings_in_stmt<'a>(
     stmt: &'a Stmt,
     names: &[&'static str],
 ) -> Vec<Setting<'a>> {
+    // Several rules ask this of every assignment and expression statement, and nearly all
+    // assign nothing they name: answer those without setting up the full collection.
+    if !may_assign_setting(stmt, names) {
+        return Vec::new();
+    }
+    collect_settings(checker, stmt, names)
+}
+
+/// Whether `stmt` has the shape of a statement assigning one of `names` (a false "yes" only
+/// costs the full collection).
+fn may_assign_setting(stmt: &Stmt, names: &[&'static str]) -> bool {
+    let target_may = |target: &Expr| match target {
+        Expr::Name(name) => names.contains(&name.id.as_str()),
+        Expr::Subscript(_) => true,
+        _ => false,
+    };
+    match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().any(target_may),
+        Stmt::AnnAssign(assign) => assign.value.is_some() && target_may(&assign.target),
+        Stmt::Expr(expr_stmt) => matches!(
+            &*expr_stmt.value,
+            Expr::Call(call) if matches!(
+                &*call.func,
+                Expr::Attribute(method) if matches!(method.attr.as_str(), "update" | "from_mapping")
+            )
+        ),
+        _ => false,
+    }
+}
+
+fn collect_settings<'a>(
+    checker: &Checker<'a>,
+    stmt: &'a Stmt,
+    names: &[&'static str],
+) -> Vec<Setting<'a>> {
     let mut out = Vec::new();
     let push_target = |target: &'a Expr, value: &'a Expr, out: &mut Vec<Setting<'a>>| match target {
         Expr::Name(name) => {
