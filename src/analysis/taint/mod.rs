@@ -280,8 +280,11 @@ impl LazyModules<'_> {
     }
 
     /// Whether a function returning source data is `name`, below it or above it (see
-    /// [`DottedNames::related`]), computing summaries only of modules whose text may
-    /// return source data.
+    /// [`DottedNames::related`]): for a name inside a module, from the module's summaries
+    /// (computed only when its text may return source data); for a name above modules (a
+    /// package, `import email`), from the text test of the modules below it alone. A package
+    /// can hold hundreds of modules, and a wrong "yes" only lets the asking module's taint
+    /// pass run, where every call is then looked up by its own name.
     fn related_to_returning(&self, name: &str) -> bool {
         let returns_in = |slot: &LazySlot, rest: Option<&str>| {
             if !self.may_return_sources(slot) {
@@ -301,7 +304,7 @@ impl LazyModules<'_> {
         self.below.get(name).is_some_and(|slots| {
             slots
                 .iter()
-                .any(|&slot| returns_in(&self.slots[slot], None))
+                .any(|&slot| self.may_return_sources(&self.slots[slot]))
         })
     }
 }

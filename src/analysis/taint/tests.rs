@@ -364,6 +364,25 @@ fn project_summaries_are_computed_only_when_needed() {
 }
 
 #[test]
+fn a_package_is_judged_by_its_modules_text_without_their_summaries() {
+    let counted = QueryCounts::default();
+    let modules = vec![
+        ("app.reads".to_string(), None),
+        ("lib.plain".to_string(), None),
+    ];
+    let all = super::ExternalSummaries::project(
+        modules,
+        counted.queries(|file| file == 0, |_| Vec::new()),
+    );
+    // `import app` (then `app.reads.env()` through an alias): whether a function below the
+    // package returns source data is answered by the text test of the modules below it. A
+    // "maybe" only lets the asking module's taint pass run; it summarizes nothing.
+    assert!(all.related_to_returning("app"));
+    assert!(!all.related_to_returning("lib"));
+    assert_eq!(counted.get(), (2, 0));
+}
+
+#[test]
 fn a_module_analysed_without_sources_is_not_asked_again() {
     let counted = QueryCounts::default();
     let modules = vec![
