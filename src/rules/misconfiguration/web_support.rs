@@ -32,6 +32,7 @@ pub struct Setting<'a> {
 }
 
 /// Every setting assigned by a statement whose name is in `names`.
+#[inline]
 pub fn settings_in_stmt<'a>(
     checker: &Checker<'a>,
     stmt: &'a Stmt,
@@ -67,6 +68,8 @@ fn may_assign_setting(stmt: &Stmt, names: &[&'static str]) -> bool {
     }
 }
 
+// Kept out of line: inlined, its frame would be set up for every statement asked about.
+#[inline(never)]
 fn collect_settings<'a>(
     checker: &Checker<'a>,
     stmt: &'a Stmt,
