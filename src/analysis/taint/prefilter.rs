@@ -122,7 +122,7 @@ pub(crate) fn text_may_return_sources(
     }
     let mut request = false;
     crate::analysis::code_words::for_each_code_word(text, |word| {
-        if word.len() > words.longest {
+        if word.len() > words.longest || !words.may_hold(word) {
             return;
         }
         if let Some(&index) = words.words.get(word) {
@@ -144,6 +144,9 @@ pub(crate) struct SourceWords {
     words: rustc_hash::FxHashMap<Box<[u8]>, usize>,
     /// Length of the longest word (longer words of the text need no lookup).
     longest: usize,
+    /// The words' first two bytes (each taken modulo 64, the second 0 for one-byte words), as
+    /// a bit set by first byte: most words of code (`self`, `return`) need no lookup.
+    openings: Vec<u64>,
     /// (first part, last part) of each source name, as word indexes.
     sources: Vec<(usize, usize)>,
     /// Request parameter names and annotations, as word indexes.
@@ -158,9 +161,16 @@ impl SourceWords {
         fn index_of(word: &str, words: &mut SourceWords) -> usize {
             let next = words.words.len();
             words.longest = words.longest.max(word.len());
+            let (first, second) = SourceWords::opening(word.as_bytes());
+            if let Some(bits) = words.openings.get_mut(first) {
+                *bits |= 1 << second;
+            }
             *words.words.entry(word.as_bytes().into()).or_insert(next)
         }
-        let mut words = SourceWords::default();
+        let mut words = SourceWords {
+            openings: vec![0; 64],
+            ..SourceWords::default()
+        };
         for name in sources {
             let first = name.split('.').next().unwrap_or(name);
             let last = name.rsplit('.').next().unwrap_or(name);
@@ -172,6 +182,20 @@ impl SourceWords {
             words.request.insert(index);
         }
         words
+    }
+
+    /// The first two bytes of `word` as [`SourceWords::openings`] indexes them.
+    fn opening(word: &[u8]) -> (usize, usize) {
+        let byte = |at: usize| word.get(at).map_or(0, |&byte| usize::from(byte & 63));
+        (byte(0), byte(1))
+    }
+
+    /// Whether `word` may be one of the words (`false` is certain).
+    fn may_hold(&self, word: &[u8]) -> bool {
+        let (first, second) = SourceWords::opening(word);
+        self.openings
+            .get(first)
+            .is_some_and(|bits| bits & (1 << second) != 0)
     }
 }
 
