@@ -18,11 +18,11 @@ use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
 use crate::report::ScanReport;
 
-/// Directories never worth scanning (virtualenvs, vendored JS).
 /// Text bytes of parses made for on-demand summaries that may wait for their file's own
 /// analysis (see `analysis::prepared`); their trees take about ten times as much.
 const PREPARED_BUDGET_BYTES: usize = 4 << 20;
 
+/// Directories never worth scanning (virtualenvs, vendored JS).
 const ALWAYS_EXCLUDED_DIRS: &[&str] = &["venv", "node_modules", "__pypackages__", "__pycache__"];
 
 /// Whether a relative path lies in a directory that is never scanned (see discovery).
