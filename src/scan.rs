@@ -209,6 +209,9 @@ fn analyse_one(
     summaries: Option<&ExternalSummaries<'_>>,
 ) -> (String, Option<String>, FileAnalysis) {
     let path = path_key(file);
+    if prepared.is_some() {
+        tracing::debug!(path = %path, "analysing from the parse kept from its summaries");
+    }
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(error) => {

@@ -133,3 +133,54 @@ fn a_src_layout_is_followed_under_the_import_names() {
         .collect();
     assert_eq!(found, vec![("src/app/views.py".to_string(), 10)]);
 }
+
+/// A helper module scanned after its caller is parsed once: summarizing it for the caller
+/// keeps the parse, and its own analysis starts from it and finds what a fresh parse finds
+/// (its own pattern findings, at their lines).
+#[test]
+fn a_module_summarized_before_its_turn_is_analysed_from_the_kept_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("__init__.py"), "").unwrap();
+    std::fs::write(app.join("zz_helpers.py"), HELPERS).unwrap();
+    let views = VIEWS.replace("from .helpers", "from .zz_helpers");
+    std::fs::write(app.join("views.py"), views).unwrap();
+    // One thread: `views.py` (and its summary of `zz_helpers`) comes first.
+    let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .args(["-vv", "scan", ".", "--format", "json"])
+        .output()
+        .expect("snakeguard runs");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let kept: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("analysing from the parse kept from its summaries"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{log}");
+    assert!(kept[0].contains("app/zz_helpers.py"), "{log}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let mut findings: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    findings.sort();
+    let expected = [
+        ("SG002", "app/views.py", 10),
+        ("SG605", "app/zz_helpers.py", 5),
+        ("SG605", "app/zz_helpers.py", 9),
+    ]
+    .map(|(code, path, line)| (code.to_string(), path.to_string(), line));
+    assert_eq!(findings, expected);
+}
