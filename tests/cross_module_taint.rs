@@ -25,16 +25,9 @@ fn scan_taint(root: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("JSON")
 }
 
-#[test]
-fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = dir.path().join("app");
-    std::fs::create_dir_all(&app).unwrap();
-    std::fs::write(app.join("__init__.py"), "").unwrap();
-    std::fs::write(app.join("helpers.py"), HELPERS).unwrap();
-    std::fs::write(app.join("views.py"), VIEWS).unwrap();
-    let report = scan_taint(dir.path(), &[]);
-    let findings: Vec<(String, String, u64)> = report["findings"]
+/// (code, path, line) of every finding of a JSON report, in report order.
+fn locations(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    report["findings"]
         .as_array()
         .expect("findings")
         .iter()
@@ -45,9 +38,25 @@ fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
                 f["span"]["start"]["line"].as_u64().unwrap_or_default(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The package `app` (a directory) with an empty `__init__.py`, the helpers as
+/// `helpers_file` and the views.
+fn write_package(app: &Path, helpers_file: &str, views: &str) {
+    std::fs::create_dir_all(app).unwrap();
+    std::fs::write(app.join("__init__.py"), "").unwrap();
+    std::fs::write(app.join(helpers_file), HELPERS).unwrap();
+    std::fs::write(app.join("views.py"), views).unwrap();
+}
+
+#[test]
+fn a_flow_through_a_helper_in_another_module_is_reported_at_the_call_site() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_package(&dir.path().join("app"), "helpers.py", VIEWS);
+    let report = scan_taint(dir.path(), &[]);
     assert_eq!(
-        findings,
+        locations(&report),
         vec![("SG002".to_string(), "app/views.py".to_string(), 10)]
     );
     let message = report["findings"][0]["message"]
@@ -73,12 +82,10 @@ fn user_models_from_the_config_file_extend_the_builtin_ones() {
     )
     .unwrap();
     let scan = |extra: &[&str]| -> Vec<u64> {
-        scan_taint(root, extra)["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .filter(|f| f["code"] == "SG002")
-            .map(|f| f["span"]["start"]["line"].as_u64().unwrap_or_default())
+        locations(&scan_taint(root, extra))
+            .into_iter()
+            .filter(|(code, _, _)| code == "SG002")
+            .map(|(_, _, line)| line)
             .collect()
     };
     assert_eq!(
@@ -110,26 +117,12 @@ fn user_models_from_the_config_file_extend_the_builtin_ones() {
 #[test]
 fn a_src_layout_is_followed_under_the_import_names() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = dir.path().join("src/app");
-    std::fs::create_dir_all(&app).unwrap();
-    std::fs::write(app.join("__init__.py"), "").unwrap();
-    std::fs::write(app.join("helpers.py"), HELPERS).unwrap();
-    std::fs::write(
-        app.join("views.py"),
-        VIEWS.replace("from .helpers import", "from app.helpers import"),
-    )
-    .unwrap();
+    let views = VIEWS.replace("from .helpers import", "from app.helpers import");
+    write_package(&dir.path().join("src/app"), "helpers.py", &views);
     let report = scan_taint(dir.path(), &[]);
-    let found: Vec<(String, u64)> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default().to_string(),
-                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
-            )
-        })
+    let found: Vec<(String, u64)> = locations(&report)
+        .into_iter()
+        .map(|(_, path, line)| (path, line))
         .collect();
     assert_eq!(found, vec![("src/app/views.py".to_string(), 10)]);
 }
@@ -140,12 +133,8 @@ fn a_src_layout_is_followed_under_the_import_names() {
 #[test]
 fn a_module_summarized_before_its_turn_is_analysed_from_the_kept_parse() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = dir.path().join("app");
-    std::fs::create_dir_all(&app).unwrap();
-    std::fs::write(app.join("__init__.py"), "").unwrap();
-    std::fs::write(app.join("zz_helpers.py"), HELPERS).unwrap();
     let views = VIEWS.replace("from .helpers", "from .zz_helpers");
-    std::fs::write(app.join("views.py"), views).unwrap();
+    write_package(&dir.path().join("app"), "zz_helpers.py", &views);
     // One thread: `views.py` (and its summary of `zz_helpers`) comes first.
     let output = Command::new(env!("CARGO_BIN_EXE_snakeguard"))
         .current_dir(dir.path())
@@ -163,18 +152,7 @@ fn a_module_summarized_before_its_turn_is_analysed_from_the_kept_parse() {
     assert_eq!(kept.len(), 1, "{log}");
     assert!(kept[0].contains("app/zz_helpers.py"), "{log}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let mut findings: Vec<(String, String, u64)> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap_or_default().to_string(),
-                f["path"].as_str().unwrap_or_default().to_string(),
-                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let mut findings = locations(&report);
     findings.sort();
     let expected = [
         ("SG002", "app/views.py", 10),
