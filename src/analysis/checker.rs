@@ -96,14 +96,17 @@ impl Dispatch {
             dispatch.enabled.insert(rule);
             let hooks = rule.meta().hooks;
             if let Some((callees, hook)) = hooks.call {
+                // A rule that names its calls in any way (even by an option list the user
+                // emptied) never needs to see every call.
+                let selective = !callees.is_empty()
+                    || !hooks.call_methods.is_empty()
+                    || hooks.call_computed.is_some();
                 let computed = hooks.call_computed.map(|callees| callees(options));
-                let mut selective = !hooks.call_methods.is_empty();
                 for callee in callees
                     .iter()
                     .copied()
                     .chain(computed.into_iter().flatten())
                 {
-                    selective = true;
                     let hooks = dispatch.calls_by_callee.entry(callee.into()).or_default();
                     // A name in two of the option lists still runs the hook once.
                     if !hooks.iter().any(|&(other, _)| other == rule) {

@@ -81,7 +81,7 @@ impl Family {
 /// Called for every call expression whose callee resolves to one of `callees` (qualified
 /// names such as `subprocess.Popen`, or bare builtins such as `eval`), or that calls a method
 /// named in [`Hooks::call_methods`], or one of the callees computed once per scan
-/// ([`Hooks::call_computed`]). With all three empty: every call.
+/// ([`Hooks::call_computed`]). With an empty list and neither of the others: every call.
 pub type CallHook = fn(&mut Checker, &CallSite);
 /// Qualified callees a call hook wants, computed once per scan: read from the scan's rule
 /// options (the process-function lists a user can extend), or built from a rule's tables.
