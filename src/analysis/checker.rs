@@ -6,17 +6,22 @@
 //! scan's option lists or the rule's tables) and by method name (`.set_cookie(...)` on any
 //! receiver), so a call to `subprocess.Popen` costs a hash lookup or two plus the few rules
 //! interested in it, however many rules exist. Only rules that must look at every call (a
-//! `verify=False` keyword, whatever the callee) run for all of them. Rules report through
+//! `verify=False` keyword, whatever the callee) run for all of them. Framework settings
+//! (`DEBUG = True`) are extracted once per statement and handed to the rules that listed the
+//! setting's name (see `analysis::settings`). Rules report through
 //! [`Checker::report`]; turning reports into positioned, fingerprinted findings happens in
 //! `analysis::analyse`.
 
 use rustc_hash::FxHashMap;
 
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
+use crate::analysis::settings;
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::meta::{CallHook, ExprHook, ExprKind, ModuleHook, StmtHook, StmtKind};
+use crate::rules::meta::{
+    CallHook, ExprHook, ExprKind, ModuleHook, SettingHook, StmtHook, StmtKind,
+};
 use crate::rules::options::RuleOptions;
 
 /// A call expression with its callee resolved once for all rules.
@@ -86,6 +91,8 @@ pub struct Dispatch {
     /// Expression hooks by [`ExprKind`], each list in registry order.
     exprs: [Vec<(Rule, ExprHook)>; ExprKind::COUNT],
     modules: Vec<(Rule, ModuleHook)>,
+    /// Setting hooks by setting name, each list in registry order.
+    settings: FxHashMap<&'static str, Vec<(Rule, SettingHook)>>,
     enabled: rustc_hash::FxHashSet<Rule>,
 }
 
@@ -141,6 +148,15 @@ impl Dispatch {
             if let Some(hook) = hooks.module {
                 dispatch.modules.push((rule, hook));
             }
+            if let Some((names, hook)) = hooks.setting {
+                for &name in names {
+                    dispatch
+                        .settings
+                        .entry(name)
+                        .or_default()
+                        .push((rule, hook));
+                }
+            }
         }
         dispatch
     }
@@ -155,6 +171,7 @@ impl Default for Dispatch {
             stmts: std::array::from_fn(|_| Vec::new()),
             exprs: std::array::from_fn(|_| Vec::new()),
             modules: Vec::new(),
+            settings: FxHashMap::default(),
             enabled: rustc_hash::FxHashSet::default(),
         }
     }
@@ -413,6 +430,21 @@ impl<'a> Checker<'a> {
         self.callee = buffer;
     }
 
+    /// Hand every setting `stmt` assigns to the rules that listed its name.
+    fn dispatch_settings(&mut self, stmt: &'a Stmt) {
+        let dispatch = self.dispatch;
+        let wanted = &dispatch.settings;
+        let assigned = settings::settings_in_stmt(self.semantic, self.scope, stmt, |name| {
+            wanted.contains_key(name)
+        });
+        for setting in &assigned {
+            for &(rule, hook) in wanted.get(setting.name).map_or(&[][..], Vec::as_slice) {
+                self.current_rule = Some(rule);
+                hook(self, setting);
+            }
+        }
+    }
+
     fn visit_comprehension(
         &mut self,
         expr: &'a Expr,
@@ -467,6 +499,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
         for &(rule, hook) in &dispatch.stmts[StmtKind::of(stmt) as usize] {
             self.current_rule = Some(rule);
             hook(self, stmt);
+        }
+        if !dispatch.settings.is_empty()
+            && matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_))
+        {
+            self.dispatch_settings(stmt);
         }
         match stmt {
             Stmt::FunctionDef(function) => {
@@ -583,6 +620,42 @@ mod tests {
         options.shell.retain(|name| name != "os.system");
         let custom = Analyzer::new(&rules, options);
         assert_eq!(findings(&custom, source), [("SG605", 4)]);
+    }
+
+    #[test]
+    fn setting_hooks_see_the_names_they_list_in_every_shape() {
+        let source = "\
+SESSION_COOKIE_SECURE = False
+app.config.update(CSRF_COOKIE_SECURE=False, SESSION_COOKIE_HTTPONLY=False)
+class ProductionConfig:
+    REMEMBER_COOKIE_SECURE = False
+def configure(app):
+    SESSION_COOKIE_SECURE = False
+    app.config['SESSION_COOKIE_SECURE'] = False
+";
+        let analyzer = Analyzer::new(&[Rule::CookieSecureDisabled], RuleOptions::default());
+        // Line 6 assigns a local variable, not a setting; SESSION_COOKIE_HTTPONLY belongs to
+        // a rule this scan did not enable.
+        assert_eq!(
+            findings(&analyzer, source),
+            [("SG805", 1), ("SG805", 2), ("SG805", 4), ("SG805", 7)]
+        );
+        let both = Analyzer::new(
+            &[Rule::CookieSecureDisabled, Rule::CookieHttponlyDisabled],
+            RuleOptions::default(),
+        );
+        let mut found = findings(&both, source);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("SG805", 1),
+                ("SG805", 2),
+                ("SG805", 4),
+                ("SG805", 7),
+                ("SG806", 2)
+            ]
+        );
     }
 
     #[test]

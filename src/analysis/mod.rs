@@ -10,6 +10,7 @@ pub mod decode;
 pub mod interplay;
 pub mod prepared;
 pub mod semantic;
+pub mod settings;
 pub mod suppression;
 pub mod syntax;
 pub mod taint;

@@ -6,6 +6,7 @@
 //! generated from the same text and never drift.
 
 use crate::analysis::checker::{CallSite, Checker};
+use crate::analysis::settings::Setting;
 use crate::analysis::syntax::{Expr, Stmt};
 use crate::finding::{Confidence, Severity};
 use crate::rules::options::RuleOptions;
@@ -92,6 +93,9 @@ pub type StmtHook = fn(&mut Checker, &Stmt);
 pub type ExprHook = fn(&mut Checker, &Expr);
 /// Called once per file after the traversal (for whole-module rules).
 pub type ModuleHook = fn(&mut Checker, &[Stmt]);
+/// Called for every framework setting assigned (see `analysis::settings`) whose name the rule
+/// lists in [`Hooks::setting`].
+pub type SettingHook = for<'a> fn(&mut Checker<'a>, &Setting<'a>);
 
 /// Where a rule plugs into the single AST pass.
 #[derive(Copy, Clone, Default)]
@@ -111,6 +115,8 @@ pub struct Hooks {
     /// The expression kinds `expr` is called for (all unless narrowed).
     pub expr_kinds: Kinds,
     pub module: Option<ModuleHook>,
+    /// Setting names (`DEBUG`, `SECRET_KEY`) and the hook called for each assignment of one.
+    pub setting: Option<(&'static [&'static str], SettingHook)>,
 }
 
 /// The kind of a statement, for narrowing a statement hook to the nodes it looks at: the
@@ -389,5 +395,6 @@ impl Hooks {
         expr: None,
         expr_kinds: Kinds::ALL,
         module: None,
+        setting: None,
     };
 }

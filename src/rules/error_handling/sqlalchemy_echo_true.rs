@@ -1,12 +1,12 @@
 //! SG813: SQLAlchemy statement echo switched on (`SQLALCHEMY_ECHO`, `create_engine(echo=True)`).
 
 use crate::analysis::checker::{CallSite, Checker};
-use crate::analysis::syntax::{Expr, Ranged, Stmt};
+use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
+use crate::rules::meta::{Hooks, RuleMeta};
 use crate::rules::misconfiguration::web_support::{
-    SettingOrigin, in_dev_or_test_context, is_true_literal, settings_in_stmt,
+    Setting, SettingOrigin, in_dev_or_test_context, is_true_literal,
 };
 
 pub const META: RuleMeta = declare_rule! {
@@ -42,7 +42,7 @@ pub const META: RuleMeta = declare_rule! {
     confidence: Medium,
     summary: "SQLAlchemy echo logs every statement with its parameters",
     hooks: Hooks {
-        stmt: Some(check_setting), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]),
+        setting: Some((&["SQLALCHEMY_ECHO"], check_setting)),
         call: Some((&[
             "sqlalchemy.create_engine",
             "sqlalchemy.engine.create_engine",
@@ -56,20 +56,15 @@ fn is_echo_on(expr: &Expr) -> bool {
     is_true_literal(expr) || string_literal(expr).as_deref() == Some("debug")
 }
 
-fn check_setting(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+fn check_setting(checker: &mut Checker, setting: &Setting) {
+    if !is_echo_on(setting.value) || in_dev_or_test_context(checker, setting.origin) {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["SQLALCHEMY_ECHO"]) {
-        if !is_echo_on(setting.value) || in_dev_or_test_context(checker, setting.origin) {
-            continue;
-        }
-        checker.report(
-            setting.value.range(),
-            "`SQLALCHEMY_ECHO` logs every SQL statement with its parameters (secrets, personal \
-             data); turn it off outside local debugging",
-        );
-    }
+    checker.report(
+        setting.value.range(),
+        "`SQLALCHEMY_ECHO` logs every SQL statement with its parameters (secrets, personal \
+         data); turn it off outside local debugging",
+    );
 }
 
 fn check_engine(checker: &mut Checker, site: &CallSite) {

@@ -1,10 +1,9 @@
 //! SG806: session cookie settings that turn off the `HttpOnly` flag.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::Stmt;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
-use crate::rules::misconfiguration::web_support::report_disabled_flags;
+use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::misconfiguration::web_support::{Setting, report_disabled_flag};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -38,16 +37,15 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "Session cookie configured without the `HttpOnly` flag",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((NAMES, check)), ..Hooks::NONE },
 };
 
 const NAMES: &[&str] = &["SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"];
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    report_disabled_flags(
+fn check(checker: &mut Checker, setting: &Setting) {
+    report_disabled_flag(
         checker,
-        stmt,
-        NAMES,
+        setting,
         "scripts can read the session cookie, so any XSS steals sessions",
     );
 }

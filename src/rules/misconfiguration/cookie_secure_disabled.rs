@@ -1,10 +1,9 @@
 //! SG805: session/CSRF cookie settings that turn off the `Secure` flag.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::Stmt;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
-use crate::rules::misconfiguration::web_support::report_disabled_flags;
+use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::misconfiguration::web_support::{Setting, report_disabled_flag};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -39,7 +38,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "Session or CSRF cookie configured without the `Secure` flag",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((NAMES, check)), ..Hooks::NONE },
 };
 
 const NAMES: &[&str] = &[
@@ -48,11 +47,10 @@ const NAMES: &[&str] = &[
     "REMEMBER_COOKIE_SECURE",
 ];
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    report_disabled_flags(
+fn check(checker: &mut Checker, setting: &Setting) {
+    report_disabled_flag(
         checker,
-        stmt,
-        NAMES,
+        setting,
         "the cookie is also sent over plain HTTP and can be stolen",
     );
 }

@@ -1,13 +1,11 @@
 //! SG801: `ALLOWED_HOSTS` containing `"*"`.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::{Expr, Ranged, Stmt};
+use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
-use crate::rules::misconfiguration::web_support::{
-    SettingOrigin, in_dev_or_test_context, settings_in_stmt,
-};
+use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::misconfiguration::web_support::{Setting, SettingOrigin, in_dev_or_test_context};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -42,33 +40,26 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: High,
     summary: "`ALLOWED_HOSTS` with `\"*\"` disables Django's Host header validation",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((&["ALLOWED_HOSTS"], check)), ..Hooks::NONE },
 };
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_)) {
+fn check(checker: &mut Checker, setting: &Setting) {
+    if setting.origin != SettingOrigin::Module || in_dev_or_test_context(checker, setting.origin) {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["ALLOWED_HOSTS"]) {
-        if setting.origin != SettingOrigin::Module
-            || in_dev_or_test_context(checker, setting.origin)
-        {
-            continue;
-        }
-        let elements: &[Expr] = match setting.value {
-            Expr::List(list) => &list.elts,
-            Expr::Tuple(tuple) => &tuple.elts,
-            _ => continue,
-        };
-        if let Some(star) = elements
-            .iter()
-            .find(|element| string_literal(element).as_deref() == Some("*"))
-        {
-            checker.report(
-                star.range(),
-                "`ALLOWED_HOSTS` contains \"*\": any Host header is accepted (password-reset \
-                 and cache poisoning); list the domain names the site serves",
-            );
-        }
+    let elements: &[Expr] = match setting.value {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        _ => return,
+    };
+    if let Some(star) = elements
+        .iter()
+        .find(|element| string_literal(element).as_deref() == Some("*"))
+    {
+        checker.report(
+            star.range(),
+            "`ALLOWED_HOSTS` contains \"*\": any Host header is accepted (password-reset \
+             and cache poisoning); list the domain names the site serves",
+        );
     }
 }

@@ -1,13 +1,11 @@
 //! SG804: a Django `MIDDLEWARE` list without `CsrfViewMiddleware`.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::{Expr, Ranged, Stmt};
+use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::helpers::string_literal;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
-use crate::rules::misconfiguration::web_support::{
-    SettingOrigin, in_dev_or_test_context, settings_in_stmt,
-};
+use crate::rules::meta::{Hooks, RuleMeta};
+use crate::rules::misconfiguration::web_support::{Setting, SettingOrigin, in_dev_or_test_context};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -54,7 +52,7 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Django `MIDDLEWARE` lacks `CsrfViewMiddleware`, disabling CSRF protection site-wide",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((&["MIDDLEWARE", "MIDDLEWARE_CLASSES"], check)), ..Hooks::NONE },
 };
 
 const DJANGO_MARKERS: &[&str] = &[
@@ -63,36 +61,31 @@ const DJANGO_MARKERS: &[&str] = &[
 ];
 const CSRF_MIDDLEWARE: &str = "CsrfViewMiddleware";
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_)) {
+fn check(checker: &mut Checker, setting: &Setting) {
+    if setting.origin != SettingOrigin::Module {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["MIDDLEWARE", "MIDDLEWARE_CLASSES"]) {
-        if setting.origin != SettingOrigin::Module {
-            continue;
-        }
-        let elements: &[Expr] = match setting.value {
-            Expr::List(list) => &list.elts,
-            Expr::Tuple(tuple) => &tuple.elts,
-            _ => continue,
-        };
-        let names: Vec<String> = elements.iter().filter_map(string_literal).collect();
-        if names.len() != elements.len()
-            || !names
-                .iter()
-                .any(|name| DJANGO_MARKERS.contains(&name.as_str()))
-            || checker.lines.text().contains(CSRF_MIDDLEWARE)
-            || in_dev_or_test_context(checker, setting.origin)
-        {
-            continue;
-        }
-        checker.report(
-            setting.value.range(),
-            format!(
-                "`{}` has no `django.middleware.csrf.CsrfViewMiddleware`: CSRF protection is off \
-                 for every view; add it after `SessionMiddleware`",
-                setting.name
-            ),
-        );
+    let elements: &[Expr] = match setting.value {
+        Expr::List(list) => &list.elts,
+        Expr::Tuple(tuple) => &tuple.elts,
+        _ => return,
+    };
+    let names: Vec<String> = elements.iter().filter_map(string_literal).collect();
+    if names.len() != elements.len()
+        || !names
+            .iter()
+            .any(|name| DJANGO_MARKERS.contains(&name.as_str()))
+        || checker.lines.text().contains(CSRF_MIDDLEWARE)
+        || in_dev_or_test_context(checker, setting.origin)
+    {
+        return;
     }
+    checker.report(
+        setting.value.range(),
+        format!(
+            "`{}` has no `django.middleware.csrf.CsrfViewMiddleware`: CSRF protection is off \
+             for every view; add it after `SessionMiddleware`",
+            setting.name
+        ),
+    );
 }

@@ -1,12 +1,12 @@
 //! SG800: `DEBUG = True` in a Django settings module.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::{Ranged, Stmt};
+use crate::analysis::syntax::Ranged;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
+use crate::rules::meta::{Hooks, RuleMeta};
 use crate::rules::misconfiguration::web_support::{
-    SettingOrigin, in_dev_or_test_context, is_django_settings_module, is_true_literal, replace_fix,
-    settings_in_stmt,
+    Setting, SettingOrigin, in_dev_or_test_context, is_django_settings_module, is_true_literal,
+    replace_fix,
 };
 
 pub const META: RuleMeta = declare_rule! {
@@ -44,34 +44,29 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "`DEBUG = True` in a Django settings module exposes stack traces and settings",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((&["DEBUG"], check)), ..Hooks::NONE },
 };
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_)) {
+fn check(checker: &mut Checker, setting: &Setting) {
+    if setting.origin != SettingOrigin::Module
+        || !is_true_literal(setting.value)
+        || in_dev_or_test_context(checker, setting.origin)
+        || !is_django_settings_module(checker)
+    {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["DEBUG"]) {
-        if setting.origin != SettingOrigin::Module
-            || !is_true_literal(setting.value)
-            || in_dev_or_test_context(checker, setting.origin)
-            || !is_django_settings_module(checker)
-        {
-            continue;
-        }
-        let range = setting.value.range();
-        let fix = replace_fix(
-            checker,
-            range,
-            "os.environ.get(\"DJANGO_DEBUG\") == \"1\"",
-            "read DEBUG from the environment (needs `import os`)",
-        )
-        .filter(|_| crate::rules::misconfiguration::web_support::module_imports(checker, &["os"]));
-        let finding = checker.report(
-            range,
-            "`DEBUG = True` in Django settings: error pages leak code, settings and SQL; \
-             read it from the environment and keep it off in production",
-        );
-        finding.fix = fix;
-    }
+    let range = setting.value.range();
+    let fix = replace_fix(
+        checker,
+        range,
+        "os.environ.get(\"DJANGO_DEBUG\") == \"1\"",
+        "read DEBUG from the environment (needs `import os`)",
+    )
+    .filter(|_| crate::rules::misconfiguration::web_support::module_imports(checker, &["os"]));
+    let finding = checker.report(
+        range,
+        "`DEBUG = True` in Django settings: error pages leak code, settings and SQL; \
+         read it from the environment and keep it off in production",
+    );
+    finding.fix = fix;
 }

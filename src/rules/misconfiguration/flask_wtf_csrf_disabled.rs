@@ -1,11 +1,11 @@
 //! SG809: Flask-WTF CSRF protection switched off with `WTF_CSRF_ENABLED = False`.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::syntax::{Ranged, Stmt};
+use crate::analysis::syntax::Ranged;
 use crate::declare_rule;
-use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
+use crate::rules::meta::{Hooks, RuleMeta};
 use crate::rules::misconfiguration::web_support::{
-    in_dev_or_test_context, is_false_literal, settings_in_stmt,
+    Setting, in_dev_or_test_context, is_false_literal,
 };
 
 pub const META: RuleMeta = declare_rule! {
@@ -40,21 +40,16 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "`WTF_CSRF_ENABLED = False` disables Flask-WTF CSRF protection",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
+    hooks: Hooks { setting: Some((&["WTF_CSRF_ENABLED"], check)), ..Hooks::NONE },
 };
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+fn check(checker: &mut Checker, setting: &Setting) {
+    if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["WTF_CSRF_ENABLED"]) {
-        if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
-            continue;
-        }
-        checker.report(
-            setting.value.range(),
-            "`WTF_CSRF_ENABLED` is False: Flask-WTF forms accept cross-site submissions; \
-             remove the setting (it defaults to True)",
-        );
-    }
+    checker.report(
+        setting.value.range(),
+        "`WTF_CSRF_ENABLED` is False: Flask-WTF forms accept cross-site submissions; \
+         remove the setting (it defaults to True)",
+    );
 }

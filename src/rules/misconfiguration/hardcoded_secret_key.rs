@@ -5,7 +5,7 @@ use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
 use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::{
-    SettingOrigin, in_dev_or_test_context, module_imports, settings_in_stmt,
+    Setting, SettingOrigin, in_dev_or_test_context, module_imports,
 };
 
 pub const META: RuleMeta = declare_rule! {
@@ -46,7 +46,11 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "Framework `SECRET_KEY` hard-coded in source; load it from the environment",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]), ..Hooks::NONE },
+    hooks: Hooks {
+        setting: Some((&["SECRET_KEY"], check_setting)),
+        stmt: Some(check_attribute), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]),
+        ..Hooks::NONE
+    },
 };
 
 /// A non-empty string or bytes literal (implicit concatenation included).
@@ -58,30 +62,28 @@ fn is_secret_literal(expr: &Expr) -> bool {
     }
 }
 
-fn check(checker: &mut Checker, stmt: &Stmt) {
-    if !matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::Expr(_)) {
+fn check_setting(checker: &mut Checker, setting: &Setting) {
+    if !is_secret_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, &["SECRET_KEY"]) {
-        if !is_secret_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
-            continue;
+    if let SettingOrigin::Class(class) = setting.origin {
+        let lower = class.to_ascii_lowercase();
+        if !(lower.ends_with("config")
+            || lower.ends_with("settings")
+            || lower.ends_with("configuration"))
+        {
+            return;
         }
-        if let SettingOrigin::Class(class) = setting.origin {
-            let lower = class.to_ascii_lowercase();
-            if !(lower.ends_with("config")
-                || lower.ends_with("settings")
-                || lower.ends_with("configuration"))
-            {
-                continue;
-            }
-        }
-        checker.report(
-            setting.value.range(),
-            "`SECRET_KEY` is hard-coded: anyone with the source can forge sessions and tokens; \
-             load it from the environment or a secrets manager",
-        );
     }
-    // Flask: `app.secret_key = "..."`.
+    checker.report(
+        setting.value.range(),
+        "`SECRET_KEY` is hard-coded: anyone with the source can forge sessions and tokens; \
+         load it from the environment or a secrets manager",
+    );
+}
+
+/// `app.secret_key = "..."` (Flask's attribute, set outside the config mapping).
+fn check_attribute(checker: &mut Checker, stmt: &Stmt) {
     if let Stmt::Assign(assign) = stmt {
         let is_secret_key_attribute = assign.targets.iter().any(|target| {
             matches!(target, Expr::Attribute(attribute) if attribute.attr.as_str() == "secret_key")

@@ -1,183 +1,17 @@
-//! Shared support for the web-framework rules (SG800–SG817): where a Django/Flask setting is
-//! assigned, whether code sits in a development or test context, and one-step look-ups of the
-//! value a local name was assigned.
+//! Shared support for the web-framework rules (SG800–SG817): whether code sits in a
+//! development or test context, the reporting shared by the settings rules, and one-step
+//! look-ups of the value a local name was assigned.
 //!
-//! Not a rule. Settings come in three shapes, all reported the same way:
-//! `NAME = value` at module level (Django settings modules, Flask `config.py`), `NAME = value`
-//! in a class body (Flask config classes), and `app.config["NAME"] = value` /
-//! `app.config.update(NAME=value)` anywhere.
+//! Not a rule. Where a setting is assigned (`NAME = value` at module level or in a config
+//! class, `app.config["NAME"] = value`, `app.config.update(NAME=value)`) is found once per
+//! statement by `analysis::settings`; a rule asks for the names it judges with
+//! `Hooks::setting`.
 
 use crate::analysis::checker::Checker;
-use crate::analysis::semantic::{BindingKind, ScopeId, ScopeKind};
-use crate::analysis::syntax::{Expr, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor};
+use crate::analysis::semantic::{BindingKind, ScopeId};
+pub use crate::analysis::settings::{Setting, SettingOrigin};
+use crate::analysis::syntax::{Expr, Ranged, TextRange, TextSize, Visitor, ast, visitor};
 use crate::finding::Fix;
-
-/// Where a setting was assigned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettingOrigin<'a> {
-    /// `NAME = value` at module level.
-    Module,
-    /// `NAME = value` in the body of the named class.
-    Class(&'a str),
-    /// `x.config["NAME"] = value` or `x.config.update(NAME=value)`.
-    AppConfig,
-}
-
-/// One assignment of a setting.
-#[derive(Debug, Clone, Copy)]
-pub struct Setting<'a> {
-    pub name: &'a str,
-    pub value: &'a Expr,
-    pub origin: SettingOrigin<'a>,
-}
-
-/// Every setting assigned by a statement whose name is in `names`.
-#[inline]
-pub fn settings_in_stmt<'a>(
-    checker: &Checker<'a>,
-    stmt: &'a Stmt,
-    names: &[&'static str],
-) -> Vec<Setting<'a>> {
-    // Several rules ask this of every assignment and expression statement, and nearly all
-    // assign nothing they name: answer those without setting up the full collection.
-    if !may_assign_setting(stmt, names) {
-        return Vec::new();
-    }
-    collect_settings(checker, stmt, names)
-}
-
-/// Whether `stmt` has the shape of a statement assigning one of `names` (a false "yes" only
-/// costs the full collection).
-fn may_assign_setting(stmt: &Stmt, names: &[&'static str]) -> bool {
-    let target_may = |target: &Expr| match target {
-        Expr::Name(name) => names.contains(&name.id.as_str()),
-        Expr::Subscript(_) => true,
-        _ => false,
-    };
-    match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(target_may),
-        Stmt::AnnAssign(assign) => assign.value.is_some() && target_may(&assign.target),
-        Stmt::Expr(expr_stmt) => matches!(
-            &*expr_stmt.value,
-            Expr::Call(call) if matches!(
-                &*call.func,
-                Expr::Attribute(method) if matches!(method.attr.as_str(), "update" | "from_mapping")
-            )
-        ),
-        _ => false,
-    }
-}
-
-// Kept out of line: inlined, its frame would be set up for every statement asked about.
-#[inline(never)]
-fn collect_settings<'a>(
-    checker: &Checker<'a>,
-    stmt: &'a Stmt,
-    names: &[&'static str],
-) -> Vec<Setting<'a>> {
-    let mut out = Vec::new();
-    let push_target = |target: &'a Expr, value: &'a Expr, out: &mut Vec<Setting<'a>>| match target {
-        Expr::Name(name) => {
-            let id = name.id.as_str();
-            if !names.contains(&id) {
-                return;
-            }
-            let scope = checker.semantic.scope(checker.scope);
-            let origin = match scope.kind {
-                ScopeKind::Module => SettingOrigin::Module,
-                ScopeKind::Class => {
-                    let qualname = checker.semantic.qualname(checker.scope);
-                    SettingOrigin::Class(qualname.rsplit('.').next().unwrap_or(qualname))
-                }
-                _ => return,
-            };
-            out.push(Setting {
-                name: id,
-                value,
-                origin,
-            });
-        }
-        Expr::Subscript(subscript) => {
-            let Expr::StringLiteral(key) = &*subscript.slice else {
-                return;
-            };
-            if !is_config_object(&subscript.value) {
-                return;
-            }
-            let key = key.value.to_str();
-            if let Some(name) = names.iter().find(|name| **name == key) {
-                out.push(Setting {
-                    name,
-                    value,
-                    origin: SettingOrigin::AppConfig,
-                });
-            }
-        }
-        _ => {}
-    };
-    match stmt {
-        Stmt::Assign(assign) => {
-            for target in &assign.targets {
-                push_target(target, &assign.value, &mut out);
-            }
-        }
-        Stmt::AnnAssign(assign) => {
-            if let Some(value) = &assign.value {
-                push_target(&assign.target, value, &mut out);
-            }
-        }
-        Stmt::Expr(expr_stmt) => {
-            let Expr::Call(call) = &*expr_stmt.value else {
-                return out;
-            };
-            let Expr::Attribute(method) = &*call.func else {
-                return out;
-            };
-            if !matches!(method.attr.as_str(), "update" | "from_mapping")
-                || !is_config_object(&method.value)
-            {
-                return out;
-            }
-            for keyword in &call.arguments.keywords {
-                if let Some(arg) = &keyword.arg
-                    && let Some(name) = names.iter().find(|name| **name == arg.as_str())
-                {
-                    out.push(Setting {
-                        name,
-                        value: &keyword.value,
-                        origin: SettingOrigin::AppConfig,
-                    });
-                }
-            }
-            for arg in &call.arguments.args {
-                let Expr::Dict(dict) = arg else { continue };
-                for item in &dict.items {
-                    let Some(Expr::StringLiteral(key)) = &item.key else {
-                        continue;
-                    };
-                    let key = key.value.to_str();
-                    if let Some(name) = names.iter().find(|name| **name == key) {
-                        out.push(Setting {
-                            name,
-                            value: &item.value,
-                            origin: SettingOrigin::AppConfig,
-                        });
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-/// `app.config`, `self.app.config`, `current_app.config`, `config` (a bare name `config`).
-fn is_config_object(expr: &Expr) -> bool {
-    match expr {
-        Expr::Attribute(attribute) => attribute.attr.as_str() == "config",
-        _ => false,
-    }
-}
 
 /// Words that mark a development, test or local-only configuration.
 const DEV_WORDS: &[&str] = &[
@@ -489,41 +323,24 @@ pub fn any_subexpression(
     finder.found
 }
 
-/// Report every `NAME = False` among `names` in a settings statement (outside dev/test
-/// settings), offering `True` as the fix. `why` says what the disabled flag exposes.
-pub fn report_disabled_flags(
-    checker: &mut Checker,
-    stmt: &Stmt,
-    names: &'static [&'static str],
-    why: &str,
-) {
-    // An assignment sets every target to its one value: most are not `False`.
-    let may_set_false = match stmt {
-        Stmt::Assign(assign) => is_false_literal(&assign.value),
-        Stmt::AnnAssign(assign) => assign.value.as_deref().is_some_and(is_false_literal),
-        Stmt::Expr(_) => true,
-        _ => false,
-    };
-    if !may_set_false {
+/// Report a setting assigned `False` (outside dev/test settings), offering `True` as the fix.
+/// `why` says what the disabled flag exposes.
+pub fn report_disabled_flag(checker: &mut Checker, setting: &Setting, why: &str) {
+    if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
         return;
     }
-    for setting in settings_in_stmt(checker, stmt, names) {
-        if !is_false_literal(setting.value) || in_dev_or_test_context(checker, setting.origin) {
-            continue;
-        }
-        let range = setting.value.range();
-        let fix = replace_fix(
-            checker,
-            range,
-            "True",
-            &format!("set `{}` to True", setting.name),
-        );
-        let finding = checker.report(
-            range,
-            format!("`{}` is False: {why}; set it to True", setting.name),
-        );
-        finding.fix = fix;
-    }
+    let range = setting.value.range();
+    let fix = replace_fix(
+        checker,
+        range,
+        "True",
+        &format!("set `{}` to True", setting.name),
+    );
+    let finding = checker.report(
+        range,
+        format!("`{}` is False: {why}; set it to True", setting.name),
+    );
+    finding.fix = fix;
 }
 
 #[cfg(test)]
