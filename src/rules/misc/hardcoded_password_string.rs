@@ -149,7 +149,8 @@ fn normalized(text: &str) -> String {
 /// If `name` looks like it holds a secret and `value` is a string literal that looks like a real
 /// secret, that literal's value. Shared by SG105, SG106 and SG107.
 pub fn hardcoded_secret(checker: &Checker, name: &str, value: &Expr) -> Option<String> {
-    if !checker.options.is_password_name(name) {
+    // Most values assigned are not string literals: settle those before the name's regex.
+    if !matches!(value, Expr::StringLiteral(_)) || !checker.options.is_password_name(name) {
         return None;
     }
     let lower = name.to_ascii_lowercase();
