@@ -126,10 +126,10 @@ fn report(checker: &mut Checker, literal: &Expr, context: &str) {
 fn check_call(checker: &mut Checker, site: &CallSite) {
     for keyword in &site.call.arguments.keywords {
         let Some(arg) = &keyword.arg else { continue };
-        if !is_host_name(arg.as_str()) {
-            continue;
-        }
-        if let Some(literal) = bind_all_literal(&keyword.value) {
+        // Most values are not a bind-all literal: settle those before reading the name.
+        if let Some(literal) = bind_all_literal(&keyword.value)
+            && is_host_name(arg.as_str())
+        {
             report(checker, literal, &format!("`{}=`", arg.as_str()));
             return;
         }
@@ -151,12 +151,14 @@ fn check_call(checker: &mut Checker, site: &CallSite) {
 fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
     match stmt {
         Stmt::Assign(assign) => {
-            let named = assign
-                .targets
-                .iter()
-                .filter_map(target_str)
-                .find(|name| is_host_name(name));
-            if let (Some(name), Some(literal)) = (named, bind_all_literal(&assign.value)) {
+            // Most values are not a bind-all literal: settle those before reading the names.
+            let found = bind_all_literal(&assign.value).and_then(|literal| {
+                let mut names = assign.targets.iter().filter_map(target_str);
+                names
+                    .find(|name| is_host_name(name))
+                    .map(|name| (name, literal))
+            });
+            if let Some((name, literal)) = found {
                 report(checker, literal, &format!("`{name}`"));
             } else {
                 check_dicts(checker, &assign.value);
@@ -174,10 +176,9 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
         Stmt::FunctionDef(function) => {
             for parameter in function.parameters.iter() {
                 let name = parameter.name().as_str();
-                if !is_host_name(name) {
-                    continue;
-                }
-                if let Some(literal) = parameter.default().and_then(bind_all_literal) {
+                if let Some(literal) = parameter.default().and_then(bind_all_literal)
+                    && is_host_name(name)
+                {
                     report(checker, literal, &format!("default of parameter `{name}`"));
                 }
             }
