@@ -7,6 +7,7 @@ use crate::declare_rule;
 use crate::rules::dangerous_call::random::PSEUDO_RANDOM;
 use crate::rules::helpers::{contains_ignore_ascii_case, may_resolve_under, target_str};
 use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
+use crate::rules::misconfiguration::web_support::any_subexpression;
 
 /// Name parts (split on `_` and case) that mark a secret on their own.
 const SECRET_WORDS: &[&str] = &[
@@ -162,6 +163,24 @@ fn random_call_in(checker: &Checker, expr: &Expr) -> Option<String> {
 fn check(checker: &mut Checker, stmt: &Stmt) {
     // Every callee this rule looks for is `random.*`: skip files where nothing can be.
     if !checker.file_fact(|checker| may_resolve_under(checker.semantic, &["random"])) {
+        return;
+    }
+    // Only a call can make the value random, and most values hold none: settle those before
+    // reading the names.
+    let holds_call = |value: &Expr| {
+        any_subexpression(
+            value,
+            &mut |expr| matches!(expr, Expr::Call(_)),
+            &mut |_| true,
+        )
+    };
+    let value = match stmt {
+        Stmt::Assign(assign) => Some(&*assign.value),
+        Stmt::AnnAssign(assign) => assign.value.as_deref(),
+        Stmt::Return(ret) => ret.value.as_deref(),
+        _ => None,
+    };
+    if !value.is_some_and(holds_call) {
         return;
     }
     let (secret, value): (Option<&str>, &Expr) = match stmt {
