@@ -153,10 +153,12 @@ fn check_stmt(checker: &mut Checker, stmt: &Stmt) {
         Stmt::Assign(assign) => {
             // Most values are not a bind-all literal: settle those before reading the names.
             let found = bind_all_literal(&assign.value).and_then(|literal| {
-                let mut names = assign.targets.iter().filter_map(target_str);
-                names
-                    .find(|name| is_host_name(name))
-                    .map(|name| (name, literal))
+                let name = assign
+                    .targets
+                    .iter()
+                    .filter_map(target_str)
+                    .find(|name| is_host_name(name))?;
+                Some((name, literal))
             });
             if let Some((name, literal)) = found {
                 report(checker, literal, &format!("`{name}`"));
