@@ -303,6 +303,12 @@ impl Config {
     pub fn is_excluded(&self, relative: &str) -> bool {
         self.exclude.is_match(relative) || self.extra_exclude.is_match(relative)
     }
+
+    /// Whether any exclude pattern is set ([`Config::is_excluded`] is `false` for every path
+    /// otherwise, so callers may skip computing relative paths).
+    pub fn excludes_any(&self) -> bool {
+        !self.exclude.is_empty() || !self.extra_exclude.is_empty()
+    }
 }
 
 /// `fail-on = "never"` disables failing; otherwise a severity.
