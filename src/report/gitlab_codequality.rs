@@ -62,8 +62,7 @@ fn issue(finding: &Finding) -> Issue<'_> {
 /// Write the Code Quality report.
 pub fn write(report: &ScanReport, _options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Issue> = report.findings.iter().map(issue).collect();
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
-    out.write_all(b"\n")
+    super::write_json_pretty(out, &issues)
 }
 
 #[cfg(test)]

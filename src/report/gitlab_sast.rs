@@ -277,8 +277,7 @@ pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) 
         },
         vulnerabilities: report.findings.iter().map(vulnerability).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+    super::write_json_pretty(out, &document)
 }
 
 #[cfg(test)]

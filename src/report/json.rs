@@ -105,8 +105,7 @@ pub fn write(report: &ScanReport, _options: &ReportOptions, out: &mut dyn Write)
         findings: report.findings.iter().map(json_finding).collect(),
         diagnostics: report.diagnostics.iter().map(json_diagnostic).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    super::write_json_pretty(out, &document)
 }
 
 fn json_finding(finding: &Finding) -> JsonFinding<'_> {

@@ -238,8 +238,7 @@ struct DescriptorReference<'a> {
 
 /// Write the SARIF log (pretty-printed, trailing newline).
 pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report, options))?;
-    writeln!(out)
+    super::write_json_pretty(out, &log(report, options))
 }
 
 fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
