@@ -183,10 +183,9 @@ impl<'s> Lines<'s> {
     }
 }
 
-/// The [`Lines`] of each file of a report, indexed on first use: both writers quote lines of
-/// the same file many times (a location, its flow steps, a fix).
+/// The [`Lines`] of each file of a report: both writers quote lines of the same file many
+/// times (a location, its flow steps, a fix).
 pub(crate) struct SourceIndex<'r> {
-    sources: &'r BTreeMap<String, String>,
     lines: BTreeMap<&'r str, Lines<'r>>,
 }
 
@@ -197,7 +196,6 @@ impl<'r> SourceIndex<'r> {
     pub(crate) fn new(report: &'r ScanReport) -> SourceIndex<'r> {
         use rayon::prelude::*;
         SourceIndex {
-            sources: &report.sources,
             lines: report
                 .sources
                 .par_iter()
@@ -207,13 +205,8 @@ impl<'r> SourceIndex<'r> {
     }
 
     /// The lines of `path`, when the report holds its text.
-    pub(crate) fn get(&mut self, path: &str) -> Option<&Lines<'r>> {
-        let (path, source) = self.sources.get_key_value(path)?;
-        Some(
-            self.lines
-                .entry(path.as_str())
-                .or_insert_with(|| Lines::new(source)),
-        )
+    pub(crate) fn get(&self, path: &str) -> Option<&Lines<'r>> {
+        self.lines.get(path)
     }
 }
 

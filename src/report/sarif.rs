@@ -255,7 +255,7 @@ fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
         .map(|(index, rule)| (*rule, index))
         .collect();
 
-    let mut sources = SourceIndex::new(report);
+    let sources = SourceIndex::new(report);
     let results = report
         .findings
         .iter()

@@ -46,7 +46,7 @@ pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) 
     let painter = Painter {
         color: options.color,
     };
-    let mut sources = SourceIndex::new(report);
+    let sources = SourceIndex::new(report);
     for finding in &report.findings {
         write_finding(finding, sources.get(&finding.path), &painter, out)?;
         writeln!(out)?;
