@@ -259,7 +259,7 @@ impl LocalChange {
             let mut newline = [0u8; 1];
             reader.read_exact(&mut newline)?;
             if kind == "blob" {
-                out.push((path.clone(), crate::analysis::decode::source_text(&bytes)));
+                out.push((path.clone(), crate::analysis::decode::into_source_text(bytes)));
             }
         }
         writer
@@ -283,6 +283,6 @@ impl LocalChange {
             }
             (Side::Head, None) => std::fs::read(self.root.join(path)).ok()?,
         };
-        Some(crate::analysis::decode::source_text(&bytes))
+        Some(crate::analysis::decode::into_source_text(bytes))
     }
 }

@@ -263,7 +263,7 @@ fn analyse_one(
             .retain(|finding| !ignored.contains(&finding.rule));
     }
     let text =
-        (!analysis.findings.is_empty()).then(|| crate::analysis::decode::source_text(&bytes));
+        (!analysis.findings.is_empty()).then(|| crate::analysis::decode::into_source_text(bytes));
     (path, text, analysis)
 }
 

@@ -39,6 +39,18 @@ pub fn source_text(bytes: &[u8]) -> String {
     decode_source(bytes).text.into_owned()
 }
 
+/// [`source_text`] of bytes the caller gives up: valid UTF-8 without a BOM or a coding cookie
+/// (the common case) becomes the text as it is, without a copy.
+pub fn into_source_text(bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") || coding_cookie(&bytes).is_some() {
+        return source_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => source_text(error.as_bytes()),
+    }
+}
+
 /// The encoding named by a PEP 263 cookie (`# -*- coding: latin-1 -*-`) on the first or
 /// second line, if any.
 fn coding_cookie(bytes: &[u8]) -> Option<String> {
@@ -85,6 +97,27 @@ fn cookie_in_comment(comment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owned_bytes_give_the_same_text() {
+        for bytes in [
+            &b"x = 'h\xC3\xA9'\n"[..],
+            b"\xEF\xBB\xBFx = 1\n",
+            b"# -*- coding: latin-1 -*-\nx = '\xE9'\n",
+            // Valid UTF-8 too, but the cookie says latin-1: `hÃ©`, not `hé`.
+            b"# -*- coding: latin-1 -*-\nx = 'h\xC3\xA9'\n",
+            b"# coding: utf-8\nx = 1\n",
+            b"x = '\xFF\xFE'\n",
+            b"\xFF\xFEx\x00",
+            b"",
+        ] {
+            assert_eq!(
+                into_source_text(bytes.to_vec()),
+                source_text(bytes),
+                "{bytes:?}"
+            );
+        }
+    }
 
     #[test]
     fn utf8_is_default_and_bom_is_stripped() {

@@ -24,7 +24,7 @@ use super::types::{
     CommitSha, Conclusion, DraftComment, NewCheckRun, NewReview, NewReviewComment, NewStatus,
     PullNumber, PullRequestFile, RepoName,
 };
-use crate::analysis::decode::source_text;
+use crate::analysis::decode::into_source_text;
 use crate::config::Config;
 use crate::delta::ProjectFile;
 use crate::diff::{ChangeSet, ChangedFile, ForgeFileEntry};
@@ -534,7 +534,7 @@ async fn project_files(
         match joined {
             Ok((path, Ok(bytes))) => files.push(ProjectFile {
                 path,
-                text: source_text(&bytes),
+                text: into_source_text(bytes),
             }),
             Ok((path, Err(error))) => notes.push(format!(
                 "Effects on unchanged files were followed without `{path}`: reading it failed ({error})."

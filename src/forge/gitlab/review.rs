@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::analysis::decode::source_text;
+use crate::analysis::decode::into_source_text;
 use crate::config::{Config, ConfigError};
 use crate::delta::ProjectFile;
 use crate::diff::{ChangeSet, ChangedFile, FileStatus};
@@ -479,7 +479,7 @@ async fn project_files(
             match joined {
                 Ok((path, Ok(Some(bytes)))) => files.push(ProjectFile {
                     path,
-                    text: source_text(&bytes),
+                    text: into_source_text(bytes),
                 }),
                 Ok((_, Ok(None))) => {}
                 Ok((path, Err(error))) => notes.push(format!(
