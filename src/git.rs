@@ -259,7 +259,10 @@ impl LocalChange {
             let mut newline = [0u8; 1];
             reader.read_exact(&mut newline)?;
             if kind == "blob" {
-                out.push((path.clone(), crate::analysis::decode::into_source_text(bytes)));
+                out.push((
+                    path.clone(),
+                    crate::analysis::decode::into_source_text(bytes),
+                ));
             }
         }
         writer
