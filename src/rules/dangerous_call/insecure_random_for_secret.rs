@@ -165,48 +165,35 @@ fn check(checker: &mut Checker, stmt: &Stmt) {
     if !checker.file_fact(|checker| may_resolve_under(checker.semantic, &["random"])) {
         return;
     }
-    // Only a call can make the value random, and most values hold none: settle those before
-    // reading the names.
-    let holds_call = |value: &Expr| {
-        any_subexpression(
-            value,
-            &mut |expr| matches!(expr, Expr::Call(_)),
-            &mut |_| true,
-        )
-    };
     let value = match stmt {
         Stmt::Assign(assign) => Some(&*assign.value),
         Stmt::AnnAssign(assign) => assign.value.as_deref(),
         Stmt::Return(ret) => ret.value.as_deref(),
         _ => None,
     };
-    if !value.is_some_and(holds_call) {
+    let Some(value) = value else { return };
+    // Only a call can make the value random, and most values hold none: settle those before
+    // reading the names.
+    if !any_subexpression(
+        value,
+        &mut |expr| matches!(expr, Expr::Call(_)),
+        &mut |_| true,
+    ) {
         return;
     }
-    let (secret, value): (Option<&str>, &Expr) = match stmt {
-        Stmt::Assign(assign) => (
-            assign
-                .targets
-                .iter()
-                .filter_map(target_str)
-                .find(|name| is_secret_name(name)),
-            &assign.value,
-        ),
-        Stmt::AnnAssign(assign) => match &assign.value {
-            Some(value) => (
-                target_str(&assign.target).filter(|name| is_secret_name(name)),
-                value,
-            ),
-            None => return,
-        },
-        Stmt::Return(ret) => match (&ret.value, checker.functions.last()) {
-            (Some(value), Some(function)) => (
-                Some(function.name.as_str()).filter(|name| is_secret_name(name)),
-                value,
-            ),
-            _ => return,
-        },
-        _ => return,
+    let secret = match stmt {
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .filter_map(target_str)
+            .find(|name| is_secret_name(name)),
+        Stmt::AnnAssign(assign) => target_str(&assign.target).filter(|name| is_secret_name(name)),
+        Stmt::Return(_) => checker
+            .functions
+            .last()
+            .map(|function| function.name.as_str())
+            .filter(|name| is_secret_name(name)),
+        _ => None,
     };
     let Some(secret) = secret else {
         return;
