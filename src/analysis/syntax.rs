@@ -39,6 +39,9 @@ pub struct ParsedModule {
     /// Ranges of every `#` comment, in source order.
     pub comments: Vec<TextRange>,
     text_len: usize,
+    /// An upper bound of the tree's nesting read from its tokens ([`nesting_bound`]); `None`
+    /// for a file with syntax errors, whose recovered tree is not bounded by its tokens.
+    nesting_bound: Option<usize>,
 }
 
 impl ParsedModule {
@@ -46,8 +49,12 @@ impl ParsedModule {
         self.module.as_ref().map_or(&[], |module| &module.body)
     }
 
-    /// Whether the tree nests deeper than [`MAX_NESTING`] (probed without deep recursion).
+    /// Whether the tree nests deeper than [`MAX_NESTING`] (probed without deep recursion, unless
+    /// the tokens already bound the nesting below it, as they do for nearly every file).
     pub fn too_deep(&self) -> bool {
+        if self.nesting_bound.is_some_and(|bound| bound <= MAX_NESTING) {
+            return false;
+        }
         let mut probe = DepthProbe {
             depth: 0,
             exceeded: false,
@@ -80,12 +87,15 @@ impl Drop for ParsedModule {
 /// Parse Python source, recovering from errors. Never panics.
 pub fn parse_module(text: &str) -> ParsedModule {
     let parsed = ruff_python_parser::parse_unchecked(text, ParseOptions::from(Mode::Module));
-    let comments = parsed
-        .tokens()
-        .iter()
-        .filter(|token| token.kind() == TokenKind::Comment)
-        .map(Ranged::range)
-        .collect();
+    let mut comments = Vec::new();
+    let mut shape = TokenShape::default();
+    for token in parsed.tokens().iter() {
+        if token.kind() == TokenKind::Comment {
+            comments.push(token.range());
+        }
+        shape.add(token.kind());
+    }
+    let nesting_bound = parsed.errors().is_empty().then(|| shape.nesting_bound());
     let errors = parsed
         .errors()
         .iter()
@@ -100,6 +110,48 @@ pub fn parse_module(text: &str) -> ParsedModule {
         errors,
         comments,
         text_len: text.len(),
+        nesting_bound,
+    }
+}
+
+/// What bounds a syntactically valid tree's nesting, read from its tokens: the deepest
+/// indentation and the most tokens in one logical line.
+///
+/// Statements nest only through indented blocks (a body on its header's line is one simple
+/// statement), so a statement is inside at most `indentation + 1` others. Everything below a
+/// statement (its expressions, patterns, parameters, decorators) lies in one logical line,
+/// and every expression or pattern node spans more tokens than its children, bar a few kinds
+/// that wrap one child in the same tokens once per bracket pair or keyword (an expression
+/// statement, a `case` value, a starred subscript's tuple). Counting each token twice covers
+/// those, with a margin.
+#[derive(Default)]
+struct TokenShape {
+    indentation: usize,
+    deepest_indentation: usize,
+    line_tokens: usize,
+    longest_line: usize,
+}
+
+impl TokenShape {
+    fn add(&mut self, kind: TokenKind) {
+        match kind {
+            TokenKind::Indent => {
+                self.indentation += 1;
+                self.deepest_indentation = self.deepest_indentation.max(self.indentation);
+            }
+            TokenKind::Dedent => self.indentation = self.indentation.saturating_sub(1),
+            TokenKind::Newline => {
+                self.longest_line = self.longest_line.max(self.line_tokens);
+                self.line_tokens = 0;
+            }
+            TokenKind::Comment | TokenKind::NonLogicalNewline | TokenKind::EndOfFile => {}
+            _ => self.line_tokens += 1,
+        }
+    }
+
+    fn nesting_bound(&self) -> usize {
+        let longest_line = self.longest_line.max(self.line_tokens);
+        self.deepest_indentation + 2 + 2 * longest_line + 8
     }
 }
 
@@ -240,6 +292,128 @@ mod tests {
         let lists = format!("x = {}{}\n", "[".repeat(3000), "]".repeat(3000));
         assert!(parse_module(&lists).too_deep());
         drop(parsed);
+    }
+
+    /// The deepest statement/expression/pattern nesting of a tree, counted as the probe does
+    /// (for trees of test size: it recurses).
+    fn deepest(parsed: &ParsedModule) -> usize {
+        #[derive(Default)]
+        struct Deepest {
+            depth: usize,
+            deepest: usize,
+        }
+        impl Deepest {
+            fn enter(&mut self) {
+                self.depth += 1;
+                self.deepest = self.deepest.max(self.depth);
+            }
+        }
+        impl<'a> Visitor<'a> for Deepest {
+            fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                self.enter();
+                visitor::walk_stmt(self, stmt);
+                self.depth -= 1;
+            }
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                self.enter();
+                visitor::walk_expr(self, expr);
+                self.depth -= 1;
+            }
+            fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+                self.enter();
+                visitor::walk_pattern(self, pattern);
+                self.depth -= 1;
+            }
+        }
+        let mut walker = Deepest::default();
+        walker.visit_body(parsed.body());
+        walker.deepest
+    }
+
+    /// Code whose nodes wrap their children in few extra tokens.
+    const TIGHT_NESTING: &[&str] = &[
+        "x = a[*a[*a[*a[*b]]]]\n",
+        "x = f\"{f\"{f\"{x:{y!r:>{z}}}\"}\"}\"\n",
+        "match p:\n    case [1, [2, [3, Foo(a=[4, {\"k\": (5 as q)}])]]] | (6 as z) if w:\n        pass\n",
+        "g = lambda a=lambda b=lambda: 1: 2: 3\n",
+        "@a(b(c(d)))\ndef f[T: list[int]](x: list[list[T]] = -(-1), *y: int) -> dict[str, int]: return x\n",
+        "if a: b = -(-(-1))\n",
+        "class A:\n    class B:\n        def f(self):\n            while x:\n                with a as (b, [c, *d]):\n                    try:\n                        pass\n                    except* E as e:\n                        global g\n",
+        "y = [[[z for z in w if z] for w in v] for v in u]\n",
+        "z = not not not -~+x\n",
+        "async def f():\n    await (yield (yield from (await g)))\n",
+        "type A[T: list[int], *Ts, **P] = dict[T, list[T]]\n",
+        "f(*[*a], **{**{**b}})\n",
+        "t = (a,), [b,], {c,}, {d: (e,)}\n",
+        "s = a[1:2, ::3, *b][c][d:]\n",
+        "v = (x := (y := (z := 1)))\n",
+        "w = a if b else c if d else e if f else g\n",
+        "r = a < b < c and d or e and not f\n",
+        "print(*args, sep='', **kw); del a[b], c.d\n",
+        "\"docstring\"\n...\nNone\n",
+    ];
+
+    #[test]
+    fn the_token_bound_is_never_below_the_nesting() {
+        let long_unary = format!("x = {}1\n", "-".repeat(700));
+        let long_sum = format!("x = 1{}\n", " + 1".repeat(1200));
+        let too_deep_sum = format!("x = 1{}\n", " + 1".repeat(1600));
+        let mut sources: Vec<String> = TIGHT_NESTING.iter().map(|s| s.to_string()).collect();
+        sources.extend([long_unary, long_sum, too_deep_sum.clone()]);
+        for source in &sources {
+            let parsed = parse_module(source);
+            assert!(parsed.errors.is_empty(), "{source}: {:?}", parsed.errors);
+            let bound = parsed.nesting_bound.expect("valid code has a bound");
+            let deepest = deepest(&parsed);
+            assert!(
+                bound >= deepest,
+                "{source}: bound {bound} < nesting {deepest}"
+            );
+            assert_eq!(parsed.too_deep(), deepest > MAX_NESTING, "{source}");
+        }
+        assert!(parse_module(&too_deep_sum).too_deep());
+        // A recovered tree has no bound: the probe decides.
+        assert_eq!(parse_module("x = (\n").nesting_bound, None);
+    }
+
+    /// The same on every Python file of the fixtures and examples, and of the directory named
+    /// by `SNAKEGUARD_CORPUS` when set (deep files are walked on a large stack).
+    #[test]
+    fn the_token_bound_holds_on_every_bundled_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
+        dirs.extend(std::env::var_os("SNAKEGUARD_CORPUS").map(std::path::PathBuf::from));
+        let checked = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let mut checked = 0;
+                while let Some(dir) = dirs.pop() {
+                    for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+                        let path = entry.path();
+                        if path.is_dir() {
+                            dirs.push(path);
+                        } else if path.extension().is_some_and(|e| e == "py")
+                            && let Ok(text) = std::fs::read_to_string(&path)
+                        {
+                            let parsed = parse_module(&text);
+                            if let Some(bound) = parsed.nesting_bound {
+                                let deepest = deepest(&parsed);
+                                assert!(
+                                    bound >= deepest,
+                                    "{}: {bound} < {deepest}",
+                                    path.display()
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+                checked
+            })
+            .expect("thread")
+            .join()
+            .expect("no bound below a nesting");
+        assert!(checked > 50, "only {checked} files checked");
     }
 
     #[test]
