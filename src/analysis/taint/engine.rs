@@ -32,6 +32,7 @@ pub(crate) enum OriginKind {
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
     pub kind: OriginKind,
+    /// What the source is, for messages (empty for a parameter).
     pub desc: String,
     pub range: TextRange,
     pub confidence: Confidence,
@@ -635,9 +636,11 @@ impl<'a, 'c> Interp<'a, 'c> {
         confidence: Confidence,
     ) -> Value {
         let origin = self.cx.origins.len() as u32;
+        // Only flows from sources are shown (a parameter's flow is shown from the caller's
+        // argument): a parameter's trace carries no text (see `step_to`).
         let note = match kind {
             OriginKind::Source => format!("source: {desc}"),
-            OriginKind::Param(_) => format!("parameter {desc}"),
+            OriginKind::Param(_) => String::new(),
         };
         self.cx.origins.push(Origin {
             kind,
@@ -697,6 +700,11 @@ impl<'a, 'c> Interp<'a, 'c> {
         }
         let mut out = value.clone();
         for label in &mut out.taint {
+            // A parameter's provenance is never shown (see `new_origin`): its steps are not
+            // recorded.
+            if matches!(self.cx.origins[label.0 as usize].kind, OriginKind::Param(_)) {
+                continue;
+            }
             let parent = &self.cx.traces[label.1 as usize];
             if parent.depth >= MAX_TRACE_DEPTH || (parent.range == range && elsewhere.is_none()) {
                 continue;
@@ -772,7 +780,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             let value = match self.mode {
                 Mode::Summary => self.new_origin(
                     OriginKind::Param(position),
-                    format!("`{name}`"),
+                    String::new(),
                     param.range,
                     Confidence::High,
                 ),
