@@ -15,6 +15,30 @@ pub mod suppression;
 pub mod syntax;
 pub mod taint;
 
+#[cfg(test)]
+pub(crate) mod test_files {
+    use std::path::PathBuf;
+
+    /// Every `.py` file below `dirs` (for tests that check a property on real code).
+    pub(crate) fn python_files_under(dirs: &[PathBuf]) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let mut pending = dirs.to_vec();
+        while let Some(dir) = pending.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "py") {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+}
+
 use rustc_hash::FxHashMap;
 
 use crate::finding::{Diagnostic, DiagnosticKind, Finding, Fingerprint, FlowStep, Position, Span};

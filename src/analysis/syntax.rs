@@ -383,29 +383,20 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
         dirs.extend(std::env::var_os("SNAKEGUARD_CORPUS").map(std::path::PathBuf::from));
+        let files = crate::analysis::test_files::python_files_under(&dirs);
         let checked = std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn(move || {
                 let mut checked = 0;
-                while let Some(dir) = dirs.pop() {
-                    for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
-                        let path = entry.path();
-                        if path.is_dir() {
-                            dirs.push(path);
-                        } else if path.extension().is_some_and(|e| e == "py")
-                            && let Ok(text) = std::fs::read_to_string(&path)
-                        {
-                            let parsed = parse_module(&text);
-                            if let Some(bound) = parsed.nesting_bound {
-                                let deepest = deepest(&parsed);
-                                assert!(
-                                    bound >= deepest,
-                                    "{}: {bound} < {deepest}",
-                                    path.display()
-                                );
-                                checked += 1;
-                            }
-                        }
+                for path in files {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let parsed = parse_module(&text);
+                    if let Some(bound) = parsed.nesting_bound {
+                        let deepest = deepest(&parsed);
+                        assert!(bound >= deepest, "{}: {bound} < {deepest}", path.display());
+                        checked += 1;
                     }
                 }
                 checked

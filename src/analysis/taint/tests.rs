@@ -476,18 +476,7 @@ fn the_text_test_is_never_wrong_on_a_corpus() {
 /// (files, files the text test lets through, files with a function returning source data);
 /// panics on a file whose source the text test missed.
 fn check_text_test(root: &std::path::Path, dirs: &[std::path::PathBuf]) -> (usize, usize, usize) {
-    let mut files = Vec::new();
-    let mut pending = dirs.to_vec();
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "py") {
-                files.push(path);
-            }
-        }
-    }
+    let files = crate::analysis::test_files::python_files_under(dirs);
     let analyzer = crate::analysis::Analyzer::new(
         &taint_rules(),
         crate::rules::options::RuleOptions::default(),
