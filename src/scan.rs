@@ -16,7 +16,7 @@ use crate::analysis::taint::ExternalSummaries;
 use crate::analysis::{ANALYSIS_STACK_BYTES, Analyzer, FileAnalysis, SourceInput};
 use crate::config::{Config, ConfigError, ConfigFile, candidates};
 use crate::finding::{Diagnostic, DiagnosticKind};
-use crate::report::ScanReport;
+use crate::report::{ScanReport, SourceText};
 
 /// Text bytes of parses made for on-demand summaries that may wait for their file's own
 /// analysis (see `analysis::prepared`); their trees take about ten times as much.
@@ -159,7 +159,7 @@ pub fn scan_files(
         .build()
         .map_err(|e| ScanError::ThreadPool(e.to_string()))?;
     let prepared = PreparedFiles::new(PREPARED_BUDGET_BYTES);
-    let results: Vec<(String, Option<String>, FileAnalysis)> = pool.install(|| {
+    let results: Vec<(String, Option<SourceText>, FileAnalysis)> = pool.install(|| {
         // Taint summaries of the scanned modules, so a flow through a helper in another project
         // module is followed (`from .helpers import run`); each is computed when first needed.
         let summaries = analyzer.runs_taint().then(|| {
@@ -224,7 +224,7 @@ fn analyse_one(
     analyzer: &Analyzer,
     config: &Config,
     summaries: Option<&ExternalSummaries<'_>>,
-) -> (String, Option<String>, FileAnalysis) {
+) -> (String, Option<SourceText>, FileAnalysis) {
     let path = path_key(file);
     if prepared.is_some() {
         tracing::debug!(path = %path, "analysing from the parse kept from its summaries");
@@ -262,8 +262,9 @@ fn analyse_one(
             .findings
             .retain(|finding| !ignored.contains(&finding.rule));
     }
-    let text =
-        (!analysis.findings.is_empty()).then(|| crate::analysis::decode::into_source_text(bytes));
+    // Indexed here, while the text is in cache (see `SourceText`).
+    let text = (!analysis.findings.is_empty())
+        .then(|| SourceText::new(crate::analysis::decode::into_source_text(bytes)));
     (path, text, analysis)
 }
 

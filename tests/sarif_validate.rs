@@ -17,7 +17,7 @@ use snakeguard::analysis::analyse_text;
 use snakeguard::config::Config;
 use snakeguard::delta::{ProjectFile, compute_in_project};
 use snakeguard::diff::{ChangeSet, ChangedFile, FileStatus};
-use snakeguard::report::{Format, ReportOptions, ScanReport, write_report};
+use snakeguard::report::{Format, ReportOptions, ScanReport, SourceText, write_report};
 use snakeguard::rules::Rule;
 
 const VALIDATOR_TIMEOUT: Duration = Duration::from_secs(300);
@@ -45,7 +45,9 @@ fn report() -> ScanReport {
         report.diagnostics.extend(analysis.diagnostics);
         report.suppressed += analysis.suppressed;
         report.files_scanned += 1;
-        report.sources.insert(path.to_string(), source.to_string());
+        report
+            .sources
+            .insert(path.to_string(), SourceText::new(source.to_string()));
     }
     // A flow through a function of another module (a helper that stopped quoting): one of its
     // threadFlowLocations points into the other file.

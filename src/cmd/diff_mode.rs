@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use snakeguard::delta::{self, ProjectFile};
 use snakeguard::diff::ChangeSet;
 use snakeguard::git::{self, LocalChange};
-use snakeguard::report::ScanReport;
+use snakeguard::report::{ScanReport, SourceText};
 use snakeguard::scan;
 use snakeguard::scan::relative_to;
 
@@ -89,12 +89,14 @@ pub fn scan_changes(
                 .iter()
                 .any(|finding| finding.path == file.path())
         {
-            report.sources.insert(file.path().to_string(), text.clone());
+            report
+                .sources
+                .insert(file.path().to_string(), SourceText::new(text.clone()));
         }
     }
     for (path, text) in result.affected_sources {
         if report.findings.iter().any(|finding| finding.path == path) {
-            report.sources.insert(path, text);
+            report.sources.insert(path, SourceText::new(text));
         }
     }
     let short: String = change.base.chars().take(10).collect();

@@ -34,7 +34,7 @@ pub struct ScanReport {
     pub preexisting_hidden: usize,
     /// Source text of each file that has findings (for code frames), keyed by path.
     #[serde(skip)]
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, SourceText>,
 }
 
 impl ScanReport {
@@ -115,28 +115,54 @@ pub(crate) fn column_offset(line: &str, column: u32) -> usize {
         .map_or(line.len(), |(offset, _)| offset)
 }
 
-/// A source text with the offsets of its lines, for reports that look up many lines of one
-/// file (a SARIF location and its flow steps each carry a snippet).
-pub(crate) struct Lines<'s> {
-    source: &'s str,
+/// A file's text as reports quote it, with the offsets of its lines.
+///
+/// A large report quotes hundreds of files many times each (a location, its flow steps, a
+/// fix), so their lines are indexed once, when the text is stored: a scan does it on the
+/// thread that has just analysed the file, while the text is still in cache. (Indexed at the
+/// end of a standard-library scan instead, the 300 cold texts took most of the time spent
+/// writing its SARIF log.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceText {
+    text: String,
     /// Byte offset of each line's first byte (as [`str::lines`] counts lines).
     starts: Vec<usize>,
 }
 
-impl<'s> Lines<'s> {
-    pub(crate) fn new(source: &'s str) -> Lines<'s> {
-        let mut starts = vec![0];
-        starts.extend(
-            memchr::memchr_iter(b'\n', source.as_bytes())
-                .map(|offset| offset + 1)
-                .filter(|&start| start < source.len()),
-        );
-        if source.is_empty() {
-            starts.clear();
+impl SourceText {
+    pub fn new(text: String) -> SourceText {
+        let mut starts = Vec::new();
+        if !text.is_empty() {
+            starts.push(0);
+            starts.extend(
+                memchr::memchr_iter(b'\n', text.as_bytes())
+                    .map(|offset| offset + 1)
+                    .filter(|&start| start < text.len()),
+            );
         }
-        Lines { source, starts }
+        SourceText { text, starts }
     }
 
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn lines(&self) -> Lines<'_> {
+        Lines {
+            source: &self.text,
+            starts: &self.starts,
+        }
+    }
+}
+
+/// The lines of a [`SourceText`].
+#[derive(Clone, Copy)]
+pub(crate) struct Lines<'s> {
+    source: &'s str,
+    starts: &'s [usize],
+}
+
+impl<'s> Lines<'s> {
     /// The 1-based `line` without its line terminator (as [`str::lines`] gives it), if it
     /// exists.
     pub(crate) fn line(&self, line: u32) -> Option<&'s str> {
@@ -183,30 +209,10 @@ impl<'s> Lines<'s> {
     }
 }
 
-/// The [`Lines`] of each file of a report: both writers quote lines of the same file many
-/// times (a location, its flow steps, a fix).
-pub(crate) struct SourceIndex<'r> {
-    lines: BTreeMap<&'r str, Lines<'r>>,
-}
-
-impl<'r> SourceIndex<'r> {
-    /// Every file a report holds the text of has findings, so all are indexed up front, in
-    /// parallel (a scan of the standard library quotes 300 files, 14 MB: about 14 ms on one
-    /// thread, at the end of the scan where nothing else runs).
-    pub(crate) fn new(report: &'r ScanReport) -> SourceIndex<'r> {
-        use rayon::prelude::*;
-        SourceIndex {
-            lines: report
-                .sources
-                .par_iter()
-                .map(|(path, source)| (path.as_str(), Lines::new(source)))
-                .collect(),
-        }
-    }
-
+impl ScanReport {
     /// The lines of `path`, when the report holds its text.
-    pub(crate) fn get(&self, path: &str) -> Option<&Lines<'r>> {
-        self.lines.get(path)
+    pub(crate) fn lines_of(&self, path: &str) -> Option<Lines<'_>> {
+        self.sources.get(path).map(SourceText::lines)
     }
 }
 
@@ -284,7 +290,8 @@ mod tests {
 
     #[test]
     fn span_text_counts_characters_and_joins_lines() {
-        let source = Lines::new("x = 'é'; run(a)\nfoo(\n  b)\r\nlast");
+        let source = SourceText::new("x = 'é'; run(a)\nfoo(\n  b)\r\nlast".to_string());
+        let source = source.lines();
         let span_text = |source: &Lines, span: &Span| source.span_text(span);
         assert_eq!(
             span_text(&source, &span((1, 10), (1, 16))).unwrap(),
@@ -311,7 +318,8 @@ mod tests {
             "é\nü\r",
             "x\r\ny",
         ] {
-            let lines = Lines::new(text);
+            let source = SourceText::new(text.to_string());
+            let lines = source.lines();
             let expected: Vec<&str> = text.lines().collect();
             let got: Vec<&str> = (1..).map_while(|n| lines.line(n)).collect();
             assert_eq!(got, expected, "{text:?}");

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Confidence, Diagnostic, DiagnosticKind, Finding, Severity, Span};
-use crate::report::{INFORMATION_URI, Lines, ReportOptions, ScanReport, SourceIndex, VERSION};
+use crate::report::{INFORMATION_URI, Lines, ReportOptions, ScanReport, VERSION};
 use crate::rules::{Rule, RuleMeta};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -255,7 +255,6 @@ fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
         .map(|(index, rule)| (*rule, index))
         .collect();
 
-    let sources = SourceIndex::new(report);
     let results = report
         .findings
         .iter()
@@ -263,7 +262,7 @@ fn log<'a>(report: &'a ScanReport, options: &ReportOptions) -> Log<'a> {
             result(
                 finding,
                 rule_index[&finding.rule],
-                sources.get(&finding.path),
+                report.lines_of(&finding.path).as_ref(),
             )
         })
         .collect();

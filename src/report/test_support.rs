@@ -8,7 +8,7 @@ use crate::finding::{
     Confidence, Diagnostic, DiagnosticKind, Finding, Fingerprint, Fix, FlowStep, Position,
     Severity, Span,
 };
-use crate::report::ScanReport;
+use crate::report::{ScanReport, SourceText};
 use crate::rules::Rule;
 
 pub const APP_SOURCE: &str = r#"import subprocess
@@ -109,7 +109,10 @@ pub fn report() -> ScanReport {
         files_scanned: 4,
         suppressed: 2,
         preexisting_hidden: 0,
-        sources: BTreeMap::from([("app.py".to_string(), APP_SOURCE.to_string())]),
+        sources: BTreeMap::from([(
+            "app.py".to_string(),
+            SourceText::new(APP_SOURCE.to_string()),
+        )]),
     }
 }
 

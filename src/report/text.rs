@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::report::{Lines, ReportOptions, ScanReport, SourceIndex, summary_line};
+use crate::report::{Lines, ReportOptions, ScanReport, summary_line};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -46,9 +46,13 @@ pub fn write(report: &ScanReport, options: &ReportOptions, out: &mut dyn Write) 
     let painter = Painter {
         color: options.color,
     };
-    let sources = SourceIndex::new(report);
     for finding in &report.findings {
-        write_finding(finding, sources.get(&finding.path), &painter, out)?;
+        write_finding(
+            finding,
+            report.lines_of(&finding.path).as_ref(),
+            &painter,
+            out,
+        )?;
         writeln!(out)?;
     }
     for diagnostic in &report.diagnostics {

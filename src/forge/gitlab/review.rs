@@ -18,7 +18,7 @@ use crate::finding::{Finding, Fingerprint, Severity};
 use crate::forge::plan::{ExistingComment, parse_marker, plan_review};
 use crate::forge::project;
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
-use crate::report::ScanReport;
+use crate::report::{ScanReport, SourceText};
 
 use super::client::{GitlabClient, GitlabError, ProjectId};
 use super::types::{CommitState, CommitStatus, DiffRefs, Discussion, TextPosition};
@@ -305,7 +305,9 @@ async fn run(
         if let Some(text) = &file.head_text
             && new.iter().any(|finding| finding.path == file.path())
         {
-            report.sources.insert(file.path().to_string(), text.clone());
+            report
+                .sources
+                .insert(file.path().to_string(), SourceText::new(text.clone()));
         }
     }
     report.findings = new;
