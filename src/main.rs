@@ -19,7 +19,8 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// `_rjem_`): larger per-thread caches of small objects, refilled, flushed and trimmed less
 /// often (2048 is jemalloc's largest cache per size class). The analysis frees nearly
 /// everything it allocates within one file, so the caches absorb it. On the standard library:
-/// 1.5% fewer instructions in all, peak memory +4 MiB (bench/README.md). `_RJEM_MALLOC_CONF` in the environment still overrides these.
+/// 1.5% fewer instructions in all, peak memory +4 MiB (bench/README.md). `_RJEM_MALLOC_CONF`
+/// in the environment still overrides these.
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static MALLOC_CONF: MallocConf = MallocConf(

@@ -122,7 +122,7 @@ pub(crate) fn column_offset(line: &str, column: u32) -> usize {
 /// thread that has just analysed the file, while the text is still in cache. (Indexed at the
 /// end of a standard-library scan instead, the 300 cold texts took most of the time spent
 /// writing its SARIF log.)
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceText {
     text: String,
     /// Byte offset of each line's first byte (as [`str::lines`] counts lines).
@@ -141,10 +141,6 @@ impl SourceText {
             );
         }
         SourceText { text, starts }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
     }
 
     pub(crate) fn lines(&self) -> Lines<'_> {
