@@ -8,20 +8,41 @@
 //! all read (their replacement fields are code), and a text it cannot follow to the end (an
 //! unterminated string, which no parsable module has) is read whole instead.
 
+use std::ops::ControlFlow;
+
 /// Calls `word` with every identifier-like word (ASCII letters, digits, `_`, and any
 /// non-ASCII byte) of `text` outside comments and the literal parts of strings; the words of
 /// f-strings and t-strings are all given. When the scan loses its way it goes on with every
 /// word of the text, so a word may then be given twice.
 pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
+    let _ = try_for_each_code_word(text, |found| {
+        word(found);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_code_word`] until `word` breaks (a test that has its answer need not read on).
+pub fn try_for_each_code_word<'t>(
+    text: &'t str,
+    mut word: impl FnMut(&'t [u8]) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         at: 0,
         fields: 0,
+        stopped: false,
         word: &mut word,
     };
-    if scanner.code_until(Stop::End).is_none() {
-        all_words(text).for_each(word);
+    let finished = scanner.code_until(Stop::End).is_some();
+    if scanner.stopped {
+        return ControlFlow::Break(());
     }
+    if !finished {
+        for found in all_words(text) {
+            word(found)?;
+        }
+    }
+    ControlFlow::Continue(())
 }
 
 /// Every identifier-like word of `text`, comments and strings included.
@@ -83,10 +104,20 @@ struct Scanner<'t, 'w> {
     at: usize,
     /// Replacement fields open around the scan's position.
     fields: usize,
-    word: &'w mut dyn FnMut(&'t [u8]),
+    /// `word` broke: the scan ends as if at the end of the text.
+    stopped: bool,
+    word: &'w mut dyn FnMut(&'t [u8]) -> ControlFlow<()>,
 }
 
 impl<'t> Scanner<'t, '_> {
+    /// Gives `self.bytes[start..self.at]` to `word`; if it breaks, jumps to the end.
+    fn give(&mut self, start: usize) {
+        if (self.word)(&self.bytes[start..self.at]).is_break() {
+            self.stopped = true;
+            self.at = self.bytes.len();
+        }
+    }
+
     fn peek(&self, offset: usize) -> Option<u8> {
         self.bytes.get(self.at + offset).copied()
     }
@@ -134,7 +165,7 @@ impl<'t> Scanner<'t, '_> {
                     let word = &self.bytes[start..self.at];
                     match (self.peek(0), Prefix::of(word)) {
                         (Some(b'\'' | b'"'), Some(prefix)) => self.string(prefix)?,
-                        _ => (self.word)(word),
+                        _ => self.give(start),
                     }
                 }
                 _ => self.at += 1,
@@ -185,7 +216,7 @@ impl<'t> Scanner<'t, '_> {
                 byte if prefix.formatted && is_word_byte(byte) => {
                     let start = self.at;
                     self.at = word_end(self.bytes, start);
-                    (self.word)(&self.bytes[start..self.at]);
+                    self.give(start);
                 }
                 _ => self.at += 1,
             }

@@ -18,6 +18,8 @@
 //! more: class bodies, lambdas, decorators), resolving each outermost name chain in the scope
 //! the engine would use (comprehensions are evaluated in their enclosing function's scope).
 
+use std::ops::ControlFlow;
+
 use rustc_hash::FxHashSet;
 
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
@@ -115,26 +117,37 @@ pub(crate) fn text_may_return_sources(
 ) -> bool {
     let words = &models.idx().source_words;
     let mut seen = vec![false; words.words.len()];
+    // Whether the word at `index`, now seen, completes a source name or is a request word.
+    let completes = |index: usize, seen: &[bool]| {
+        words.request.contains(&index) || words.partners[index].iter().any(|&partner| seen[partner])
+    };
     for part in module_name.into_iter().flat_map(|name| name.split('.')) {
         if let Some(&index) = words.words.get(part.as_bytes()) {
             seen[index] = true;
+            if completes(index, &seen) {
+                return true;
+            }
         }
     }
-    let mut request = false;
-    crate::analysis::code_words::for_each_code_word(text, |word| {
+    // The scan stops at the first word that settles it (most modules that may return source
+    // data spell both parts of a source name early, in their imports).
+    crate::analysis::code_words::try_for_each_code_word(text, |word| {
         if word.len() > words.longest || !words.may_hold(word) {
-            return;
+            return ControlFlow::Continue(());
         }
-        if let Some(&index) = words.words.get(word) {
-            request |= words.request.contains(&index);
-            seen[index] = true;
+        match words.words.get(word) {
+            Some(&index) => {
+                seen[index] = true;
+                if completes(index, &seen) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            }
+            None => ControlFlow::Continue(()),
         }
-    });
-    request
-        || words
-            .sources
-            .iter()
-            .any(|&(first, last)| seen[first] && seen[last])
+    })
+    .is_break()
 }
 
 /// The words [`text_may_return_sources`] looks for, indexed once per set of models.
@@ -147,8 +160,9 @@ pub(crate) struct SourceWords {
     /// The words' first two bytes (each taken modulo 64, the second 0 for one-byte words), as
     /// a bit set by first byte: most words of code (`self`, `return`) need no lookup.
     openings: Vec<u64>,
-    /// (first part, last part) of each source name, as word indexes.
-    sources: Vec<(usize, usize)>,
+    /// For each word (by index), the other parts of the source names it is the first or last
+    /// part of (itself, for a one-part name like `input`).
+    partners: Vec<Vec<usize>>,
     /// Request parameter names and annotations, as word indexes.
     request: FxHashSet<usize>,
 }
@@ -171,15 +185,22 @@ impl SourceWords {
             openings: vec![0; 64],
             ..SourceWords::default()
         };
+        let mut pairs = Vec::new();
         for name in sources {
             let first = name.split('.').next().unwrap_or(name);
             let last = name.rsplit('.').next().unwrap_or(name);
-            let pair = (index_of(first, &mut words), index_of(last, &mut words));
-            words.sources.push(pair);
+            pairs.push((index_of(first, &mut words), index_of(last, &mut words)));
         }
         for word in request {
             let index = index_of(word, &mut words);
             words.request.insert(index);
+        }
+        words.partners = vec![Vec::new(); words.words.len()];
+        for (first, last) in pairs {
+            words.partners[first].push(last);
+            if last != first {
+                words.partners[last].push(first);
+            }
         }
         words
     }
