@@ -463,6 +463,36 @@ mod tests {
         assert!(count >= depth + 2, "{count}");
     }
 
+    /// The words up to and including the first equal to `stop`, and whether the scan broke.
+    fn words_until(text: &str, stop: &str) -> (Vec<String>, bool) {
+        let mut out = Vec::new();
+        let flow = try_for_each_code_word(text, |word| {
+            out.push(String::from_utf8_lossy(word).into_owned());
+            if word == stop.as_bytes() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        (out, flow.is_break())
+    }
+
+    #[test]
+    fn a_scan_stops_where_it_is_told() {
+        let stopped = |words: &[&str]| (words.iter().map(|w| w.to_string()).collect(), true);
+        assert_eq!(words_until("a = b + c", "b"), stopped(&["a", "b"]));
+        // Inside an f-string's replacement field, and in the words of an unfinished text.
+        assert_eq!(words_until("f'{x} {y}' + z", "x"), stopped(&["x"]));
+        assert_eq!(
+            words_until("x = 'input\ny = 1", "input"),
+            stopped(&["x", "x", "input"])
+        );
+        assert_eq!(
+            words_until("a = 1", "none"),
+            (vec!["a".to_string(), "1".to_string()], false)
+        );
+    }
+
     #[test]
     fn an_unfinished_text_is_read_whole() {
         // The words read before the scan lost its way come first.
