@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use snakeguard::delta::{self, ProjectFile};
 use snakeguard::diff::ChangeSet;
 use snakeguard::git::{self, LocalChange};
-use snakeguard::report::{ScanReport, SourceText};
+use snakeguard::report::ScanReport;
 use snakeguard::scan;
 use snakeguard::scan::relative_to;
 
@@ -83,21 +83,12 @@ pub fn scan_changes(
         }
     }
     for file in &changes.files {
-        if let Some(text) = &file.head_text
-            && report
-                .findings
-                .iter()
-                .any(|finding| finding.path == file.path())
-        {
-            report
-                .sources
-                .insert(file.path().to_string(), SourceText::new(text.clone()));
+        if let Some(text) = &file.head_text {
+            report.keep_source(file.path(), text);
         }
     }
-    for (path, text) in result.affected_sources {
-        if report.findings.iter().any(|finding| finding.path == path) {
-            report.sources.insert(path, SourceText::new(text));
-        }
+    for (path, text) in &result.affected_sources {
+        report.keep_source(path, text);
     }
     let short: String = change.base.chars().take(10).collect();
     let affected = if result.affected_files_analysed > 0 {

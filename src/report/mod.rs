@@ -206,6 +206,15 @@ impl<'s> Lines<'s> {
 }
 
 impl ScanReport {
+    /// Keeps `text` as the source of `path` if a finding of the report is in that file (the
+    /// reports quote no other file; call it once the findings are in).
+    pub fn keep_source(&mut self, path: &str, text: &str) {
+        if self.findings.iter().any(|finding| finding.path == path) {
+            self.sources
+                .insert(path.to_string(), SourceText::new(text.to_string()));
+        }
+    }
+
     /// The lines of `path`, when the report holds its text.
     pub(crate) fn lines_of(&self, path: &str) -> Option<Lines<'_>> {
         self.sources.get(path).map(SourceText::lines)

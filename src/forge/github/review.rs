@@ -33,7 +33,7 @@ use crate::forge::plan::parse_marker;
 use crate::forge::plan::{ExistingComment, plan_review};
 use crate::forge::project;
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
-use crate::report::{ReportOptions, ScanReport, SourceText, sarif};
+use crate::report::{ReportOptions, ScanReport, sarif};
 
 /// GitHub's limit for `output.summary` and `output.text` is 65,535 characters.
 const OUTPUT_LIMIT: usize = 65_000;
@@ -1062,9 +1062,7 @@ async fn upload_sarif(
     };
     for file in &changes.files {
         if let Some(text) = &file.head_text {
-            report
-                .sources
-                .insert(file.path().to_string(), SourceText::new(text.clone()));
+            report.keep_source(file.path(), text);
         }
     }
     let mut sarif_log = Vec::new();

@@ -18,7 +18,7 @@ use crate::finding::{Finding, Fingerprint, Severity};
 use crate::forge::plan::{ExistingComment, parse_marker, plan_review};
 use crate::forge::project;
 use crate::forge::render::{SummaryInput, comment_body, summary_markdown};
-use crate::report::{ScanReport, SourceText};
+use crate::report::ScanReport;
 
 use super::client::{GitlabClient, GitlabError, ProjectId};
 use super::types::{CommitState, CommitStatus, DiffRefs, Discussion, TextPosition};
@@ -301,16 +301,12 @@ async fn run(
         diagnostics: delta.diagnostics,
         ..ScanReport::default()
     };
+    report.findings = new;
     for file in &changes.files {
-        if let Some(text) = &file.head_text
-            && new.iter().any(|finding| finding.path == file.path())
-        {
-            report
-                .sources
-                .insert(file.path().to_string(), SourceText::new(text.clone()));
+        if let Some(text) = &file.head_text {
+            report.keep_source(file.path(), text);
         }
     }
-    report.findings = new;
     outcome.report = report;
     tracing::info!(
         %project, iid, created = outcome.created, resolved = outcome.resolved,
