@@ -11,17 +11,10 @@
 use std::ops::ControlFlow;
 
 /// Calls `word` with every identifier-like word (ASCII letters, digits, `_`, and any
-/// non-ASCII byte) of `text` outside comments and the literal parts of strings; the words of
-/// f-strings and t-strings are all given. When the scan loses its way it goes on with every
-/// word of the text, so a word may then be given twice.
-pub fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
-    let _ = try_for_each_code_word(text, |found| {
-        word(found);
-        ControlFlow::Continue(())
-    });
-}
-
-/// [`for_each_code_word`] until `word` breaks (a test that has its answer need not read on).
+/// non-ASCII byte) of `text` outside comments and the literal parts of strings, until `word`
+/// breaks (a test that has its answer need not read on); the words of f-strings and t-strings
+/// are all given. When the scan loses its way it goes on with every word of the text, so a
+/// word may then be given twice. `Break` when `word` broke.
 pub fn try_for_each_code_word<'t>(
     text: &'t str,
     mut word: impl FnMut(&'t [u8]) -> ControlFlow<()>,
@@ -308,6 +301,14 @@ mod tests {
     use rustc_hash::FxHashSet;
 
     use super::*;
+
+    /// Every code word of `text`, in order.
+    fn for_each_code_word<'t>(text: &'t str, mut word: impl FnMut(&'t [u8])) {
+        let _ = try_for_each_code_word(text, |found| {
+            word(found);
+            ControlFlow::Continue(())
+        });
+    }
 
     /// Every name token of `text` is among its code words, when `text` parses.
     fn names_are_code_words(text: &str) -> Result<(), String> {
