@@ -156,17 +156,26 @@ impl TokenShape {
 }
 
 /// Byte offsets to 1-based line/column positions for one text.
+///
+/// The line index is built on the first question about lines, not with the map: most files
+/// have no finding, no suppression comment and no function summarized, and are never asked
+/// (indexing every file's lines was 1.4% of a stdlib scan's instructions).
 pub struct LineMap<'a> {
-    index: LineIndex,
+    index: std::cell::OnceCell<LineIndex>,
     text: &'a str,
 }
 
 impl<'a> LineMap<'a> {
     pub fn new(text: &'a str) -> Self {
         LineMap {
-            index: LineIndex::from_source_text(text),
+            index: std::cell::OnceCell::new(),
             text,
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index
+            .get_or_init(|| LineIndex::from_source_text(self.text))
     }
 
     pub fn text(&self) -> &'a str {
@@ -177,7 +186,7 @@ impl<'a> LineMap<'a> {
     /// clamp to the end.
     pub fn position(&self, offset: TextSize) -> Position {
         let offset = offset.min(self.text.text_len());
-        let location = self.index.line_column(offset, self.text);
+        let location = self.index().line_column(offset, self.text);
         Position {
             line: u32::try_from(location.line.get()).unwrap_or(u32::MAX),
             column: u32::try_from(location.column.get()).unwrap_or(u32::MAX),
@@ -187,7 +196,7 @@ impl<'a> LineMap<'a> {
     /// 1-based line number of a byte offset.
     pub fn line_of(&self, offset: TextSize) -> u32 {
         let offset = offset.min(self.text.text_len());
-        u32::try_from(self.index.line_index(offset).get()).unwrap_or(u32::MAX)
+        u32::try_from(self.index().line_index(offset).get()).unwrap_or(u32::MAX)
     }
 
     /// The text of a 1-based line, without its line terminator.
@@ -195,10 +204,11 @@ impl<'a> LineMap<'a> {
         let Some(index) = ruff_source_file::OneIndexed::new(line as usize) else {
             return "";
         };
-        if index.get() > self.index.line_count() {
+        let lines = self.index();
+        if index.get() > lines.line_count() {
             return "";
         }
-        let range = self.index.line_range(index, self.text);
+        let range = lines.line_range(index, self.text);
         self.text
             .get(range.start().to_usize()..range.end().to_usize())
             .unwrap_or("")
@@ -206,7 +216,7 @@ impl<'a> LineMap<'a> {
     }
 
     pub fn line_count(&self) -> usize {
-        self.index.line_count()
+        self.index().line_count()
     }
 
     /// The source text of a range ("" when out of bounds).
@@ -410,6 +420,9 @@ mod tests {
     #[test]
     fn line_map_positions_are_one_based_characters() {
         let map = LineMap::new("a = 1\nb = 'é' + c\n");
+        // Text is read without the line index, which is built on the first question.
+        assert_eq!(map.slice(TextRange::new(0.into(), 1.into())), "a");
+        assert!(map.index.get().is_none());
         let offset = TextSize::from(u32::try_from("a = 1\nb = 'é' + ".len()).unwrap());
         assert_eq!(
             map.position(offset),
@@ -418,6 +431,7 @@ mod tests {
                 column: 11
             }
         );
+        assert!(map.index.get().is_some());
         assert_eq!(map.line_text(2), "b = 'é' + c");
         assert_eq!(map.line_text(99), "");
         assert_eq!(map.position(TextSize::from(10_000)).line, 3);
