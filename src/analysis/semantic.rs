@@ -114,17 +114,71 @@ pub struct SemanticModel<'a> {
     pub module_name: Option<String>,
     /// Names some binding of the module gives a qualified name to (imports, alias
     /// assignments), and the builtins: any other name has none, wherever it is used (one
-    /// lookup settles most names resolved). Known once the model is built (`None` while
-    /// building: the builder resolves names too).
-    qualifiable: Option<FxHashSet<&'a str>>,
+    /// lookup settles most names resolved), and for each how a use resolves (see
+    /// [`Qualifiable`]). Known once the model is built (`None` while building: the builder
+    /// resolves names too).
+    qualifiable: Option<FxHashMap<&'a str, Qualifiable>>,
+}
+
+/// How a use of a qualifiable name resolves, wherever it is.
+#[derive(Debug, Clone, Copy)]
+enum Qualifiable {
+    /// Bound nowhere in the module: the builtin, if it is one.
+    Unbound,
+    /// Bound once, at module level: every use refers to that binding (a use before it too,
+    /// see [`SemanticModel::resolve_name`]).
+    Once(BindingId),
+    /// Bound elsewhere or more than once: resolved by scope and position.
+    Resolve,
 }
 
 /// Whether `name` is one of [`BUILTINS`] (a set: this runs for most names resolved).
 fn is_builtin_name(name: &str) -> bool {
-    static SET: std::sync::LazyLock<FxHashSet<&'static str>> =
-        std::sync::LazyLock::new(|| BUILTINS.iter().copied().collect());
-    SET.contains(name)
+    BUILTIN_MAP.contains_key(name)
 }
+
+/// The model's [`Qualifiable`] names: every builtin and every name an import or alias
+/// assignment binds, with how its uses resolve.
+fn qualifiable_names<'a>(bindings: &[Binding<'a>]) -> FxHashMap<&'a str, Qualifiable> {
+    let mut names: FxHashMap<&'a str, Qualifiable> = BUILTIN_MAP.clone();
+    for binding in bindings {
+        if matches!(
+            binding.kind,
+            BindingKind::Import { .. }
+                | BindingKind::FromImport { .. }
+                | BindingKind::Assignment {
+                    alias_of: Some(_),
+                    ..
+                }
+        ) {
+            names.entry(binding.name).or_insert(Qualifiable::Unbound);
+        }
+    }
+    // Every binding of a qualifiable name, counted.
+    for (id, binding) in bindings.iter().enumerate() {
+        let Some(entry) = names.get_mut(binding.name) else {
+            continue;
+        };
+        *entry = match (*entry, binding.scope) {
+            (Qualifiable::Unbound, MODULE_SCOPE) => match BindingId::try_from(id) {
+                Ok(id) => Qualifiable::Once(id),
+                Err(_) => Qualifiable::Resolve,
+            },
+            _ => Qualifiable::Resolve,
+        };
+    }
+    names
+}
+
+/// [`BUILTINS`], each [`Qualifiable::Unbound`]: every module's `qualifiable` map starts as a
+/// copy (cheaper than hashing the names again per module).
+static BUILTIN_MAP: std::sync::LazyLock<FxHashMap<&'static str, Qualifiable>> =
+    std::sync::LazyLock::new(|| {
+        BUILTINS
+            .iter()
+            .map(|&name| (name, Qualifiable::Unbound))
+            .collect()
+    });
 
 /// Python builtins that rules may match by bare name.
 const BUILTINS: &[&str] = &[
@@ -245,25 +299,7 @@ impl<'a> SemanticModel<'a> {
             builder.visit_stmt(stmt);
         }
         let mut model = builder.model;
-        model.qualifiable = Some(
-            model
-                .bindings
-                .iter()
-                .filter(|binding| {
-                    matches!(
-                        binding.kind,
-                        BindingKind::Import { .. }
-                            | BindingKind::FromImport { .. }
-                            | BindingKind::Assignment {
-                                alias_of: Some(_),
-                                ..
-                            }
-                    )
-                })
-                .map(|binding| binding.name)
-                .chain(BUILTINS.iter().copied())
-                .collect(),
-        );
+        model.qualifiable = Some(qualifiable_names(&model.bindings));
         model
     }
 
@@ -354,8 +390,9 @@ impl<'a> SemanticModel<'a> {
     /// `run` (from `from os import system as run`) -> `os.system`, `eval` -> `eval`.
     /// `None` for locals, parameters, project definitions and anything not resolvable.
     pub fn resolve_qualified_name(&self, scope: ScopeId, expr: &Expr) -> Option<String> {
-        // Room for most qualified names at once.
-        let mut name = String::with_capacity(32);
+        // Nothing is allocated for the many expressions that resolve to no name (a call, a
+        // local); the first part pushed makes room for most qualified names at once.
+        let mut name = String::new();
         self.write_qualified_name(scope, expr, &mut name)
             .then_some(name)
     }
@@ -372,6 +409,7 @@ impl<'a> SemanticModel<'a> {
             Expr::Name(name) => {
                 match self.qualified_name_of(scope, name.id.as_str(), name.range.start()) {
                     Some(qualified) => {
+                        out.reserve(qualified.len().max(32));
                         out.push_str(qualified);
                         true
                     }
@@ -401,15 +439,14 @@ impl<'a> SemanticModel<'a> {
         name: &'s str,
         at: TextSize,
     ) -> Option<&'s str> {
-        if self
-            .qualifiable
-            .as_ref()
-            .is_some_and(|names| !names.contains(name))
-        {
+        let id = match self.qualifiable.as_ref().map(|names| names.get(name)) {
             // Whatever binding it resolves to, if any, gives no qualified name.
-            return None;
-        }
-        let Some(id) = self.resolve_name(scope, name, at) else {
+            Some(None) => return None,
+            Some(Some(Qualifiable::Unbound)) => None,
+            Some(Some(Qualifiable::Once(id))) => Some(*id),
+            Some(Some(Qualifiable::Resolve)) | None => self.resolve_name(scope, name, at),
+        };
+        let Some(id) = id else {
             return is_builtin_name(name).then_some(name);
         };
         let binding = self.binding(id);
@@ -1108,6 +1145,87 @@ mod tests {
 
     fn some(name: &str) -> Option<String> {
         Some(name.to_string())
+    }
+
+    /// Every name of the source, at every offset of the source, from every scope: the
+    /// qualified name the built model gives (through its shortcuts for names bound once at
+    /// module level or nowhere) is the one resolution by scope and position gives.
+    #[test]
+    fn shortcut_names_resolve_as_scopes_and_positions_do() {
+        let source = "\
+len(a)
+import os
+import os.path as osp
+from json import loads as decode
+from builtins import open as bopen
+reader = decode
+from os import getcwd as twice
+twice()
+from os.path import join as twice
+def f(x, type=None):
+    global reader
+    reader = 1
+    import pickle
+    pickle.loads(x)
+    type(x); len(x); os.system(x); decode(x); bopen(x); print(x)
+    class C:
+        os = 1
+        def m(self):
+            return os.path, len, type
+    return [os for os in x], (lambda len: len)(x)
+class K:
+    open = open
+    sorted = os.listdir
+def g():
+    nonlocal_free = 1
+    def h():
+        nonlocal nonlocal_free
+        return nonlocal_free, reader, twice, decode, open
+print(os.environ, twice, reader)
+";
+        let parsed = parse_module(source);
+        let model = SemanticModel::build(parsed.body(), Some("pkg.mod"), false);
+        let mut names: Vec<&str> = model.bindings.iter().map(|binding| binding.name).collect();
+        names.extend(BUILTINS.iter().copied().take(8));
+        names.extend(["len", "type", "open", "print", "sorted", "undefined"]);
+        let resolved = |model: &SemanticModel, scope: ScopeId, name: &str, at: TextSize| {
+            model.qualified_name_of(scope, name, at).map(str::to_string)
+        };
+        // The same model without the shortcuts resolves every name by scope and position.
+        let mut by_scopes = SemanticModel::build(parsed.body(), Some("pkg.mod"), false);
+        by_scopes.qualifiable = None;
+        let mut compared = 0;
+        for (scope, _) in model.scopes() {
+            for at in (0..=source.len()).step_by(7) {
+                let at = TextSize::try_from(at).unwrap_or_default();
+                for &name in &names {
+                    assert_eq!(
+                        resolved(&model, scope, name, at),
+                        resolved(&by_scopes, scope, name, at),
+                        "{name} at {at:?} in scope {scope}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10_000, "{compared}");
+        // The shortcuts are taken for names bound once at module level and builtins bound
+        // nowhere, and not for names bound more than once or in another scope.
+        let shortcut = |name: &str| {
+            model.qualifiable.as_ref().is_some_and(|names| {
+                matches!(
+                    names.get(name),
+                    Some(Qualifiable::Once(_) | Qualifiable::Unbound)
+                )
+            })
+        };
+        assert_eq!(
+            [
+                "decode", "osp", "print", "os", "len", "twice", "reader", "type", "open"
+            ]
+            .map(shortcut),
+            [true, true, true, false, false, false, false, false, false]
+        );
     }
 
     #[test]
