@@ -45,26 +45,29 @@ pub(crate) fn functions_to_report(
         return FxHashSet::default();
     }
     // Only bodies of functions not yet selected are read: whether they read a tainted global,
-    // and which names they call.
-    let mentions: Vec<Option<Mentions>> = candidates
+    // and which names they call (one list for all, each function's calls a range of it).
+    let mut mentions = Mentions {
+        tainted_globals,
+        reads_tainted_global: false,
+        calls: Vec::new(),
+    };
+    let calls_of: Vec<Option<std::ops::Range<usize>>> = candidates
         .iter()
         .zip(&mut selected)
         .map(|(candidate, selected)| {
             if *selected {
                 return None;
             }
-            let mut mentions = Mentions {
-                tainted_globals,
-                reads_tainted_global: false,
-                calls: Vec::new(),
-            };
+            let start = mentions.calls.len();
+            mentions.reads_tainted_global = false;
             for stmt in &candidate.def.body {
                 mentions.visit_stmt(stmt);
             }
             *selected = mentions.reads_tainted_global;
-            Some(mentions)
+            Some(start..mentions.calls.len())
         })
         .collect();
+    let calls = mentions.calls;
     // Callers of selected functions may receive taint from them: close over the call names.
     loop {
         let names: FxHashSet<&str> = candidates
@@ -74,10 +77,10 @@ pub(crate) fn functions_to_report(
             .map(|(candidate, _)| candidate.def.name.as_str())
             .collect();
         let mut grew = false;
-        for (index, mentions) in mentions.iter().enumerate() {
-            if let Some(mentions) = mentions
+        for (index, range) in calls_of.iter().enumerate() {
+            if let Some(range) = range
                 && !selected[index]
-                && mentions.calls.iter().any(|name| names.contains(name))
+                && calls[range.clone()].iter().any(|name| names.contains(name))
             {
                 selected[index] = true;
                 grew = true;

@@ -189,6 +189,14 @@ impl Vars {
     }
 
     fn entries_mut(&mut self) -> &mut Vec<(Rc<str>, Value)> {
+        if Rc::get_mut(&mut self.0).is_none() {
+            // A shared vector is copied before it is written, with room for the entries a
+            // branch usually adds (a copy made exactly full is copied again by the first
+            // insertion).
+            let mut copy = Vec::with_capacity(self.0.len() + 4);
+            copy.extend(self.0.iter().cloned());
+            self.0 = Rc::new(copy);
+        }
         Rc::make_mut(&mut self.0)
     }
 
