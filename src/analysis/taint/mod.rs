@@ -240,11 +240,11 @@ impl LazyModules<'_> {
     /// The longest module `name` is inside (`pkg.mod` for `pkg.mod.Class.f`), with the rest of
     /// the name (`Class.f`).
     fn module_of<'n>(&self, name: &'n str) -> Option<(&LazySlot, &'n str)> {
-        let mut end = name.len();
-        while let Some(dot) = name[..end].rfind('.') {
-            end = dot;
-            if let Some(&slot) = self.by_module.get(&name[..end]) {
-                return Some((&self.slots[slot], &name[end + 1..]));
+        let mut module = name;
+        while let Some((parent, _)) = split_last_dot(module) {
+            module = parent;
+            if let Some(&slot) = self.by_module.get(module) {
+                return Some((&self.slots[slot], &name[module.len() + 1..]));
             }
         }
         None
@@ -482,9 +482,20 @@ impl DottedNames {
 
 /// `a`, `a.b`, `a.b.c` for `a.b.c`: every dotted prefix of a name, the name included.
 fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
-    name.match_indices('.')
+    // Byte by byte: qualified names are short, and a character search sets up a `memchr`
+    // per dot (these run for every name the prefilter and the engine look up).
+    name.bytes()
+        .enumerate()
+        .filter(|&(_, byte)| byte == b'.')
         .map(|(dot, _)| &name[..dot])
         .chain(std::iter::once(name))
+}
+
+/// `a.b` and `c` for `a.b.c`: a dotted name split at its last dot (byte by byte, as in
+/// [`dotted_prefixes`]).
+pub(crate) fn split_last_dot(name: &str) -> Option<(&str, &str)> {
+    let dot = name.bytes().rposition(|byte| byte == b'.')?;
+    Some((&name[..dot], &name[dot + 1..]))
 }
 
 /// Directories that hold a project's packages without being one (the `src/` layout): code

@@ -321,7 +321,7 @@ impl Models {
             if let Some((key, confidence)) = self.index.sources.get_key_value(name) {
                 return Some((key.as_str(), *confidence));
             }
-            let (parent, _) = name.rsplit_once('.')?;
+            let (parent, _) = super::split_last_dot(name)?;
             name = parent;
         }
     }

@@ -251,6 +251,12 @@ fn dotted_names_relate_prefixes_both_ways() {
     assert!(!names.related("flask.requests"));
     assert!(!names.related("inputs"));
     assert!(!names.related("os.environ"));
+    assert_eq!(
+        super::dotted_prefixes("é.b.c").collect::<Vec<_>>(),
+        ["é", "é.b", "é.b.c"]
+    );
+    assert_eq!(super::split_last_dot("a.é.c"), Some(("a.é", "c")));
+    assert_eq!(super::split_last_dot("a"), None);
 }
 
 /// How often [`super::ExternalSummaries::project`] asked its queries: (text tests, summaries).
