@@ -262,9 +262,11 @@ fn analyse_one(
             .findings
             .retain(|finding| !ignored.contains(&finding.rule));
     }
-    // Indexed here, while the text is in cache (see `SourceText`).
-    let text = (!analysis.findings.is_empty())
-        .then(|| SourceText::new(crate::analysis::decode::into_source_text(bytes)));
+    // Only the quoted lines are kept, taken here while the text is in cache (see `SourceText`).
+    let text = (!analysis.findings.is_empty()).then(|| {
+        let text = crate::analysis::decode::into_source_text(bytes);
+        SourceText::quoted_by(&text, &analysis.findings)
+    });
     (path, text, analysis)
 }
 
