@@ -97,6 +97,14 @@ impl Suppressions {
 
 /// The directives in one comment token (a comment may hold `# type: x  # nosec`).
 fn parse_comment(comment: &str) -> Vec<(DirectiveKind, Option<Vec<String>>)> {
+    // Nearly every comment is one `#` and prose: no directive unless its first word starts
+    // like one (settled without splitting the comment).
+    if let Some(rest) = comment.strip_prefix('#')
+        && !rest.as_bytes().contains(&b'#')
+        && !rest.trim_start().starts_with(['n', 'N', 's', 'S'])
+    {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for part in comment.split('#').skip(1) {
         let part = part.trim_start();
@@ -224,6 +232,12 @@ mod tests {
         assert_eq!(
             parse("# SnakeGuard: ignore[SG602]"),
             vec![(DirectiveKind::Snakeguard, nums(&["602"]))]
+        );
+        // After any white space, and after other text in a later `#` part.
+        assert_eq!(parse("#\u{2003}nosec"), vec![(DirectiveKind::Nosec, None)]);
+        assert_eq!(
+            parse("# a comment # noqa: S602"),
+            vec![(DirectiveKind::Noqa, nums(&["602"]))]
         );
     }
 
