@@ -132,7 +132,7 @@ enum Qualifiable {
     Resolve,
 }
 
-/// Whether `name` is one of [`BUILTINS`] (a set: this runs for most names resolved).
+/// Whether `name` is one of [`BUILTINS`] (hashed once: this runs for most names resolved).
 fn is_builtin_name(name: &str) -> bool {
     BUILTIN_MAP.contains_key(name)
 }
@@ -154,7 +154,8 @@ fn qualifiable_names<'a>(bindings: &[Binding<'a>]) -> FxHashMap<&'a str, Qualifi
             names.entry(binding.name).or_insert(Qualifiable::Unbound);
         }
     }
-    // Every binding of a qualifiable name, counted.
+    // Each binding of a qualifiable name: the first, at module level, makes it `Once`; any
+    // other makes it `Resolve`.
     for (id, binding) in bindings.iter().enumerate() {
         let Some(entry) = names.get_mut(binding.name) else {
             continue;
