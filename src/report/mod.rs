@@ -123,8 +123,9 @@ pub(crate) fn column_offset(line: &str, column: u32) -> usize {
 /// end of a standard-library scan instead, the 300 cold texts took most of the time spent
 /// writing its SARIF log.)
 ///
-/// A scan keeps only the lines its findings quote ([`SourceText::quoted_by`]): the stdlib's
-/// 302 quoted files are 13.6 MB of text, fresh memory touched to be read once.
+/// Reports keep only the lines their findings quote ([`SourceText::quoted_by`], also through
+/// [`ScanReport::keep_source`]): the stdlib's 302 quoted files are 13.6 MB of text, fresh
+/// memory touched to be read once.
 #[derive(Debug, Clone, Default)]
 pub struct SourceText {
     /// The text, or the kept lines one after the other (each with its line terminator).
@@ -147,7 +148,10 @@ impl SourceText {
 
     /// The lines of `text` that reports quote for `findings` (of this file): each finding's
     /// span, the steps of its flow in this file, its fix's last line.
-    pub fn quoted_by(text: &str, findings: &[Finding]) -> SourceText {
+    pub fn quoted_by<'f>(
+        text: &str,
+        findings: impl IntoIterator<Item = &'f Finding>,
+    ) -> SourceText {
         let mut wanted: Vec<(u32, u32)> = Vec::new();
         for finding in findings {
             wanted.push((finding.span.start.line, finding.span.end.line));
@@ -159,11 +163,7 @@ impl SourceText {
             }
         }
         wanted.sort_unstable();
-        let mut kept = SourceText {
-            text: String::new(),
-            starts: Vec::new(),
-            numbers: Some(Vec::new()),
-        };
+        let (mut kept, mut kept_starts, mut numbers) = (String::new(), Vec::new(), Vec::new());
         let mut wanted = wanted.into_iter().peekable();
         let mut starts = line_starts(text).peekable();
         let mut number: u32 = 0;
@@ -175,14 +175,16 @@ impl SourceText {
             };
             if first <= number {
                 let end = starts.peek().copied().unwrap_or(text.len());
-                kept.starts.push(kept.text.len());
-                kept.text.push_str(&text[start..end]);
-                if let Some(numbers) = &mut kept.numbers {
-                    numbers.push(number);
-                }
+                kept_starts.push(kept.len());
+                kept.push_str(&text[start..end]);
+                numbers.push(number);
             }
         }
-        kept
+        SourceText {
+            text: kept,
+            starts: kept_starts,
+            numbers: Some(numbers),
+        }
     }
 
     pub(crate) fn lines(&self) -> Lines<'_> {
@@ -263,12 +265,17 @@ impl<'s> Lines<'s> {
 }
 
 impl ScanReport {
-    /// Keeps `text` as the source of `path` if a finding of the report is in that file (the
+    /// Keeps the lines of `text` the report's findings in `path` quote, if there are any (the
     /// reports quote no other file; call it once the findings are in).
     pub fn keep_source(&mut self, path: &str, text: &str) {
-        if self.findings.iter().any(|finding| finding.path == path) {
-            self.sources
-                .insert(path.to_string(), SourceText::new(text.to_string()));
+        let mut findings = self
+            .findings
+            .iter()
+            .filter(|finding| finding.path == path)
+            .peekable();
+        if findings.peek().is_some() {
+            let quoted = SourceText::quoted_by(text, findings);
+            self.sources.insert(path.to_string(), quoted);
         }
     }
 
@@ -389,11 +396,12 @@ mod tests {
             .collect();
         assert!(app.iter().any(|finding| !finding.flow.is_empty()));
         assert!(app.iter().any(|finding| finding.fix.is_some()));
+        // Kept the way the review paths keep texts (the scan calls `quoted_by` itself).
         let mut quoted = with_far_fix(test_support::report());
-        quoted.sources.insert(
-            "app.py".to_string(),
-            SourceText::quoted_by(test_support::APP_SOURCE, &app),
-        );
+        quoted.sources.clear();
+        quoted.keep_source("app.py", test_support::APP_SOURCE);
+        quoted.keep_source("no_findings.py", "x = 1\n");
+        assert_eq!(quoted.sources.len(), 1);
         let options = ReportOptions::default();
         for write in [sarif::write, text::write] {
             assert_eq!(
