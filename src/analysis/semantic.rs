@@ -14,6 +14,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::analysis::concat;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor};
 
 pub type ScopeId = u32;
@@ -543,15 +544,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn push_scope(&mut self, kind: ScopeKind, name: Option<&str>, range: TextRange) -> ScopeId {
         let parent = self.model.scope(self.scope);
-        // Concatenated by hand: `format!` costs more than the copying (one per scope).
-        let join = |separator: &str, name: &str| {
-            let mut qualname =
-                String::with_capacity(parent.qualname.len() + separator.len() + name.len());
-            qualname.push_str(&parent.qualname);
-            qualname.push_str(separator);
-            qualname.push_str(name);
-            qualname
-        };
+        let join = |separator: &str, name: &str| concat(&[&parent.qualname, separator, name]);
         let qualname = match (name, parent.kind) {
             (None, _) => parent.qualname.clone(),
             (Some(name), ScopeKind::Module) => name.to_string(),
@@ -843,9 +836,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
                     }
                     let bound = alias.asname.as_ref().map_or(name, |asname| asname.as_str());
                     let qualified = if module.is_empty() || module.ends_with('.') {
-                        format!("{module}{name}")
+                        concat(&[&module, name])
                     } else {
-                        format!("{module}.{name}")
+                        concat(&[&module, ".", name])
                     };
                     self.bind(
                         bound,

@@ -10,9 +10,10 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::models::{CweSet, Models, SinkModel};
-use super::value::{ATTR, Const, KEY, Label, State, Value};
+use super::value::{ATTR, Const, KEY, KEY_STR, Label, State, Value};
 use super::{ExternalSummaries, TaintFacts, prefilter, relevance};
 use crate::analysis::checker::{Elsewhere, RawFinding, RawStep};
+use crate::analysis::concat;
 use crate::analysis::semantic::{BindingKind, MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, TextSize, ast};
 use crate::finding::Confidence;
@@ -639,7 +640,7 @@ impl<'a, 'c> Interp<'a, 'c> {
         // Only flows from sources are shown (a parameter's flow is shown from the caller's
         // argument): a parameter's trace carries no text (see `step_to`).
         let note = match kind {
-            OriginKind::Source => format!("source: {desc}"),
+            OriginKind::Source => concat(&["source: ", &desc]),
             OriginKind::Param(_) => String::new(),
         };
         self.cx.origins.push(Origin {
@@ -1227,7 +1228,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                     });
                     self.state
                         .vars
-                        .insert(format!("{path}{KEY}{key}").into(), field);
+                        .insert(concat(&[&path, KEY_STR, &key]).into(), field);
                 }
             }
             return;
@@ -1249,7 +1250,9 @@ impl<'a, 'c> Interp<'a, 'c> {
     fn assign(&mut self, target: &'a Expr, value: Value) {
         match target {
             Expr::Name(name) => {
-                let value = self.step(&value, name.range, || format!("assigned to `{}`", name.id));
+                let value = self.step(&value, name.range, || {
+                    concat(&["assigned to `", name.id.as_str(), "`"])
+                });
                 self.state.set(name.id.as_str(), value);
             }
             Expr::Tuple(_) | Expr::List(_) => {
@@ -1275,7 +1278,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                 match path_of(target) {
                     Some(path) if depth(&path) <= MAX_PATH_DEPTH => {
                         let value = self.step(&value, target.range(), || {
-                            format!("stored in `{}`", self.cx.lines.slice(target.range()))
+                            concat(&["stored in `", self.cx.lines.slice(target.range()), "`"])
                         });
                         self.state.set(&path, value);
                     }
@@ -1858,7 +1861,8 @@ impl<'a, 'c> Interp<'a, 'c> {
         if base.kind.as_deref() == Some("request")
             && self.cx.models.idx().request_attrs.contains(attr)
         {
-            let mut value = self.source_value(&format!("request.{attr}"), range, Confidence::High);
+            let mut value =
+                self.source_value(&concat(&["request.", attr]), range, Confidence::High);
             value.absorb(base);
             return value;
         }
@@ -1867,7 +1871,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             .kind
             .as_ref()
             .filter(|k| &***k != "request")
-            .map(|kind| Rc::from(format!("{kind}.{attr}")));
+            .map(|kind| Rc::from(concat(&[kind, ".", attr])));
         value
     }
 
@@ -1932,7 +1936,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                     {
                         local_def = Some((binding.source_range.start(), 0));
                     } else if binding.kind == BindingKind::ClassDef {
-                        qualified = Some(format!("<local>.{}", name.id));
+                        qualified = Some(concat(&["<local>.", name.id.as_str()]));
                     }
                 }
                 if local_def.is_none() && qualified.is_none() {
@@ -1976,7 +1980,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                             local_def = Some((*def, 1));
                         }
                         if local_def.is_none() && &**kind != "request" {
-                            qualified = Some(format!("{kind}.{}", attribute.attr));
+                            qualified = Some(concat(&[kind, ".", attribute.attr.as_str()]));
                         }
                     }
                     receiver = Some(base);
@@ -2089,7 +2093,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                 if name.starts_with("pathlib.") {
                     value.kind = Some(Rc::from("pathlib.Path"));
                 }
-                return self.step(&value, range, || format!("through `{name}()`"));
+                return self.step(&value, range, || concat(&["through `", name, "()`"]));
             }
             // Models first: a project that defines a modelled function (the standard library,
             // a framework) is judged by the model, like its users' code is.
@@ -2114,7 +2118,11 @@ impl<'a, 'c> Interp<'a, 'c> {
             && let Some(method) = method
             && index.request_attrs.contains(method)
         {
-            return self.source_value(&format!("request.{method}()"), range, Confidence::High);
+            return self.source_value(
+                &concat(&["request.", method, "()"]),
+                range,
+                Confidence::High,
+            );
         }
         if let Some(method) = method
             && !from_semantic
@@ -2160,7 +2168,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             {
                 let mut value = self
                     .state
-                    .read_whole(&format!("{base}{KEY}{key}"))
+                    .read_whole(&concat(&[&base, KEY_STR, &key]))
                     .unwrap_or_default();
                 if let Some(default) = args.get(1) {
                     value = value.join(default);
@@ -2221,7 +2229,7 @@ impl<'a, 'c> Interp<'a, 'c> {
         let mut value = combine(args, keywords, receiver, false);
         if value.is_tainted() {
             value.sanitized = CweSet(value.sanitized.0 | cwes.0);
-            value = self.step(&value, range, || format!("sanitized by `{name}()`"));
+            value = self.step(&value, range, || concat(&["sanitized by `", name, "()`"]));
         }
         value
     }
@@ -2294,11 +2302,13 @@ impl<'a, 'c> Interp<'a, 'c> {
         }
         let call_range = call.range();
         for (sink, arg) in sink_reports {
-            let arg = self.step(&arg, call_range, || format!("passed to `{name}()`"));
+            let arg = self.step(&arg, call_range, || concat(&["passed to `", &name, "()`"]));
             self.report_value(&arg, &sink, call_range);
         }
         if result.is_tainted() {
-            result = self.step(&result, call_range, || format!("returned from `{name}()`"));
+            result = self.step(&result, call_range, || {
+                concat(&["returned from `", &name, "()`"])
+            });
         }
         Some(result)
     }
@@ -2336,7 +2346,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             let value = self.step_elsewhere(
                 &value,
                 call.range(),
-                || format!("through `{name}()`"),
+                || concat(&["through `", name, "()`"]),
                 Elsewhere {
                     path: summary.path.clone(),
                     line: summary.lines.0,
@@ -2781,7 +2791,7 @@ fn is_stringy(expr: &Expr) -> bool {
 /// A constant subscript key as it appears in a path.
 fn literal_key(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::StringLiteral(literal) => Some(format!("'{}", literal.value.to_str())),
+        Expr::StringLiteral(literal) => Some(concat(&["'", literal.value.to_str()])),
         Expr::NumberLiteral(number) => match &number.value {
             ast::Number::Int(int) => int.as_i64().map(|i| i.to_string()),
             _ => None,

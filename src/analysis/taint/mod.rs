@@ -42,6 +42,7 @@ pub use models::{CweSet, Models};
 pub use prefilter::SourceSites;
 
 use crate::analysis::checker::RawFinding;
+use crate::analysis::concat;
 use crate::analysis::semantic::SemanticModel;
 use crate::analysis::syntax::{LineMap, Stmt, TextRange};
 use crate::finding::Confidence;
@@ -646,7 +647,7 @@ pub fn summarize_module(
         .iter()
         .map(|(qualname, def, summary)| {
             let external = engine::export_summary(&cx, path, *def, summary);
-            (format!("{module_name}.{qualname}"), external)
+            (concat(&[module_name, ".", qualname]), external)
         })
         .collect()
 }

@@ -22,6 +22,7 @@ use std::ops::ControlFlow;
 
 use rustc_hash::FxHashSet;
 
+use crate::analysis::concat;
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::syntax::{Expr, Stmt, TextSize, Visitor, ast, visitor};
 
@@ -275,7 +276,7 @@ impl Probe<'_, '_> {
         };
         // `builtins.input` resolves to `input`; a kind built from `builtins` is not normalized.
         let found = related(qualified)
-            || (!qualified.contains('.') && related(&format!("builtins.{qualified}")));
+            || (!qualified.contains('.') && related(&concat(&["builtins.", qualified])));
         self.memo.insert(qualified.to_string(), found);
         if found {
             self.hit();

@@ -174,6 +174,8 @@ fn union_labels(into: &mut Vec<Label>, other: &[Label]) {
 pub const ATTR: char = '\u{1}';
 /// Separator between a variable and a constant key in a path key.
 pub const KEY: char = '\u{2}';
+/// [`KEY`] as a string, for joining paths.
+pub const KEY_STR: &str = "\u{2}";
 
 /// Access path -> value, sorted by path. States are small (a function's variables) and are
 /// copied at every branch and merged at every join: a sorted vector merges in one pass where
@@ -411,6 +413,12 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn key_separator_is_the_same_as_text() {
+        // Paths joined with `KEY_STR` must be found by the searches that split on `KEY`.
+        assert_eq!(KEY_STR, KEY.to_string());
+    }
 
     /// Paths over two variables, one attribute and one key, up to two levels deep.
     fn path() -> impl Strategy<Value = String> {

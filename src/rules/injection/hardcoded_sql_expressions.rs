@@ -92,7 +92,7 @@ fn sql_upper_anywhere() -> Option<&'static Regex> {
 
 fn looks_like_sql(text: &str) -> bool {
     // A trailing space lets `... FROM ` + table match `from\s` at the end.
-    let text = format!("{text} ");
+    let text = crate::analysis::concat(&[text, " "]);
     sql_at_start().is_some_and(|re| re.is_match(&text))
         || sql_upper_anywhere().is_some_and(|re| re.is_match(&text))
 }
