@@ -182,35 +182,65 @@ pub const KEY_STR: &str = "\u{2}";
 /// a tree rebuilds its nodes, and it is shared until written (most branches write little, and
 /// two joined states that were never written are the same vector).
 #[derive(Clone, Debug, Default)]
-pub struct Vars(Rc<Vec<(Rc<str>, Value)>>);
+pub struct Vars {
+    entries: Rc<Vec<(Rc<str>, Value)>>,
+    /// One bit per root variable (a path up to its first separator) that an entry was stored
+    /// under, hashed ([`root_bit`]); bits stay set when entries go. A path whose root's bit is
+    /// clear has no entry, no prefix and nothing below it here, which settles most reads of
+    /// names a function never assigns (builtins, imports, globals) without a search.
+    roots: u64,
+}
+
+/// The bit of [`Vars::roots`] for the root variable of `path`, from its first two bytes (the
+/// second only when it is no separator, so `x` and `x.a` share their root's bit).
+fn root_bit(path: &str) -> u64 {
+    let bytes = path.as_bytes();
+    let first = u32::from(bytes.first().copied().unwrap_or(0));
+    let second = bytes
+        .get(1)
+        .copied()
+        .filter(|&byte| byte != ATTR as u8 && byte != KEY as u8)
+        .map_or(0, u32::from);
+    let hash = (first | second << 8).wrapping_mul(0x9E37_79B9);
+    1 << (hash >> 26)
+}
 
 impl Vars {
     /// Whether both are the same shared vector (so hold the same entries).
     fn shares(&self, other: &Vars) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.entries, &other.entries)
+    }
+
+    /// Whether an entry at, above or below `path` may be here (`false` is certain).
+    fn may_hold(&self, path: &str) -> bool {
+        self.roots & root_bit(path) != 0
     }
 
     fn entries_mut(&mut self) -> &mut Vec<(Rc<str>, Value)> {
-        if Rc::get_mut(&mut self.0).is_none() {
+        if Rc::get_mut(&mut self.entries).is_none() {
             // A shared vector is copied before it is written, with room for the entries a
             // branch usually adds (a copy made exactly full is copied again by the first
             // insertion).
-            let mut copy = Vec::with_capacity(self.0.len() + 4);
-            copy.extend(self.0.iter().cloned());
-            self.0 = Rc::new(copy);
+            let mut copy = Vec::with_capacity(self.entries.len() + 4);
+            copy.extend(self.entries.iter().cloned());
+            self.entries = Rc::new(copy);
         }
-        Rc::make_mut(&mut self.0)
+        Rc::make_mut(&mut self.entries)
     }
 
     fn position(&self, path: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(key, _)| (**key).cmp(path))
+        self.entries.binary_search_by(|(key, _)| (**key).cmp(path))
     }
 
     pub fn get(&self, path: &str) -> Option<&Value> {
-        self.position(path).ok().map(|index| &self.0[index].1)
+        if !self.may_hold(path) {
+            return None;
+        }
+        self.position(path).ok().map(|index| &self.entries[index].1)
     }
 
     pub fn insert(&mut self, path: Rc<str>, value: Value) {
+        self.roots |= root_bit(&path);
         match self.position(&path) {
             Ok(index) => self.entries_mut()[index].1 = value,
             Err(index) => self.entries_mut().insert(index, (path, value)),
@@ -218,23 +248,26 @@ impl Vars {
     }
 
     pub fn remove(&mut self, path: &str) {
+        if !self.may_hold(path) {
+            return;
+        }
         if let Ok(index) = self.position(path) {
             self.entries_mut().remove(index);
         }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Value)> {
-        self.0.iter().map(|(key, value)| (key, value))
+        self.entries.iter().map(|(key, value)| (key, value))
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// The entries sorting after `path` (those below it come first).
     fn after(&self, path: &str) -> &[(Rc<str>, Value)] {
-        let start = self.0.partition_point(|(key, _)| **key <= *path);
-        &self.0[start..]
+        let start = self.entries.partition_point(|(key, _)| **key <= *path);
+        &self.entries[start..]
     }
 }
 
@@ -263,8 +296,11 @@ impl State {
 
     /// Whether the path or anything below it is known.
     pub fn knows(&self, path: &str) -> bool {
+        if !self.vars.may_hold(path) {
+            return false;
+        }
         // The first entry not sorting before `path` is `path`, or below it if anything is.
-        let entries = &self.vars.0;
+        let entries = &self.vars.entries;
         let start = match self.vars.position(path) {
             Ok(_) => return true,
             Err(start) => start,
@@ -288,6 +324,9 @@ impl State {
 
     /// The value of exactly `path`, falling back to the nearest known prefix.
     pub fn lookup(&self, path: &str) -> Option<Value> {
+        if !self.vars.may_hold(path) {
+            return None;
+        }
         match self.vars.get(path) {
             Some(value) => Some(value.clone()),
             None => self.through_prefix(path),
@@ -308,8 +347,11 @@ impl State {
 
     /// The value of `path` including everything stored below it (`d` with `d["k"]`).
     pub fn read_whole(&self, path: &str) -> Option<Value> {
+        if !self.vars.may_hold(path) {
+            return None;
+        }
         // One search finds both the path and where the entries below it start.
-        let entries = &self.vars.0;
+        let entries = &self.vars.entries;
         let (mut value, below) = match self.vars.position(path) {
             Ok(index) => (Some(entries[index].1.clone()), &entries[index + 1..]),
             Err(start) => (self.through_prefix(path), &entries[start..]),
@@ -340,7 +382,7 @@ impl State {
 
     /// Removes everything below `path` (not `path` itself).
     fn remove_below(&mut self, path: &str) {
-        if self.below(path).next().is_some() {
+        if self.vars.may_hold(path) && self.below(path).next().is_some() {
             self.vars
                 .entries_mut()
                 .retain(|(key, _)| !is_below(key, path));
@@ -387,7 +429,10 @@ impl State {
         }
         State {
             // Merged in key order from two sorted, duplicate-free maps.
-            vars: Vars(Rc::new(merged)),
+            vars: Vars {
+                entries: Rc::new(merged),
+                roots: self.vars.roots | other.vars.roots,
+            },
             dead: false,
         }
     }
@@ -498,7 +543,7 @@ mod tests {
             for (snapshot, expected) in &snapshots {
                 prop_assert_eq!(&entries(snapshot), expected);
             }
-            for path in ["a", "b", "a\u{1}x", "a\u{2}k", "a\u{1}x\u{2}k"] {
+            for path in ["a", "b", "c", "a\u{1}x", "a\u{2}k", "a\u{1}x\u{2}k", "b\u{2}k"] {
                 prop_assert_eq!(
                     state.knows(path),
                     model.keys().any(|key| is_below_or_at(key, path))
@@ -518,6 +563,13 @@ mod tests {
             }
             let joined = state.join(&state.clone());
             prop_assert!(joined.same(&state));
+            // A merged state knows what either side knew.
+            for (snapshot, _) in &snapshots {
+                let merged = snapshot.join(&state);
+                for path in ["a", "b", "c", "a\u{1}x", "a\u{2}k", "b\u{2}k"] {
+                    prop_assert_eq!(merged.knows(path), snapshot.knows(path) || state.knows(path));
+                }
+            }
         }
     }
 }
