@@ -1210,7 +1210,8 @@ impl<'a, 'c> Interp<'a, 'c> {
             }
         }
         // Per-key precision for `d = {"k": v, ...}`.
-        if let (Some(path), Expr::Dict(dict)) = (path_of(target), value_expr)
+        if let Expr::Dict(dict) = value_expr
+            && let Some(path) = path_of(target)
             && dict
                 .items
                 .iter()
@@ -1314,7 +1315,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             .cx
             .semantic
             .resolve_qualified_name(self.scope, container);
-        let kind = if path_of(container).is_some_and(|p| self.state.knows(root(&p))) {
+        let kind = if path_root(container).is_some_and(|root| self.state.knows(root)) {
             self.eval_quiet(container).kind
         } else {
             None
@@ -1949,10 +1950,8 @@ impl<'a, 'c> Interp<'a, 'c> {
             }
             Expr::Attribute(attribute) => {
                 method = Some(attribute.attr.as_str());
-                let base_path = path_of(&attribute.value);
-                let base_is_local = base_path
-                    .as_deref()
-                    .is_some_and(|p| self.state.knows(root(p)) || self.cx.globals.knows(root(p)));
+                let base_is_local = path_root(&attribute.value)
+                    .is_some_and(|root| self.state.knows(root) || self.cx.globals.knows(root));
                 if let (Some(self_name), Expr::Name(base)) = (&self.self_name, &*attribute.value)
                     && base.id.as_str() == self_name
                     && let Some(class) = self.class_scope
@@ -2788,6 +2787,29 @@ fn is_stringy(expr: &Expr) -> bool {
     }
 }
 
+/// Whether `expr` is a constant subscript key ([`literal_key`] gives its text).
+fn is_literal_key(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_) => true,
+        Expr::NumberLiteral(number) => {
+            matches!(&number.value, ast::Number::Int(int) if int.as_i64().is_some())
+        }
+        _ => false,
+    }
+}
+
+/// The root variable of the access path of `expr` (that of [`path_of`], without building it).
+fn path_root(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => path_root(&attribute.value),
+        Expr::Subscript(subscript) if is_literal_key(&subscript.slice) => {
+            path_root(&subscript.value)
+        }
+        _ => None,
+    }
+}
+
 /// A constant subscript key as it appears in a path.
 fn literal_key(expr: &Expr) -> Option<String> {
     match expr {
@@ -3078,4 +3100,36 @@ fn has_host_prefix(text: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     rest.is_some_and(|rest| rest.find('/').is_some_and(|slash| slash > 0))
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::analysis::syntax::parse_module;
+
+    #[test]
+    fn path_roots_are_the_roots_of_built_paths() {
+        let source = "x\nx.a\nx['k']\nx[0]\nx[i]\nx.a['k'].b\nf().a\nx[1.5]\n\
+                      x[100000000000000000000]\nx[-1]\nx.a[0][y]\n(x or y).a\n";
+        let parsed = parse_module(source);
+        let mut roots = Vec::new();
+        for stmt in parsed.body() {
+            let Stmt::Expr(statement) = stmt else {
+                panic!("not an expression statement")
+            };
+            let built = path_of(&statement.value);
+            assert_eq!(
+                path_root(&statement.value),
+                built.as_deref().map(root),
+                "{:?}",
+                built
+            );
+            roots.push(path_root(&statement.value));
+        }
+        let x = Some("x");
+        assert_eq!(
+            roots,
+            [x, x, x, x, None, x, None, None, None, None, None, None]
+        );
+    }
 }
