@@ -456,7 +456,7 @@ fn finalize(
     let mut out = Vec::with_capacity(raw.len());
     for finding in raw {
         let meta = finding.rule.meta();
-        let scope = semantic.qualname(finding.scope).to_string();
+        let scope = semantic.qualname(finding.scope);
         let snippet = normalize_snippet(lines.slice(finding.range));
         let identity = match &finding.identity {
             Some(extra) => format!("{snippet}\u{1f}{extra}"),

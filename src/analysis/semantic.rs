@@ -36,8 +36,10 @@ pub enum ScopeKind {
 pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
-    /// Dotted path of enclosing functions and classes (`Handler.get`), `<module>` at top.
-    pub qualname: String,
+    /// The function's or class's name (`<lambda>` for a lambda); `None` for the module and
+    /// comprehensions. Qualified names are built from these on demand ([`SemanticModel::qualname`]):
+    /// most scopes are never asked for theirs.
+    pub name: Option<&'a str>,
     pub range: TextRange,
     bindings: FxHashMap<&'a str, smallvec::SmallVec<[BindingId; 2]>>,
     globals: FxHashSet<&'a str>,
@@ -294,7 +296,7 @@ impl<'a> SemanticModel<'a> {
         builder.model.scopes.push(Scope::new(
             ScopeKind::Module,
             None,
-            "<module>".to_string(),
+            None,
             TextRange::new(TextSize::default(), end),
         ));
         for stmt in body {
@@ -341,9 +343,42 @@ impl<'a> SemanticModel<'a> {
         self.node_scopes.get(&(start, kind)).copied()
     }
 
-    /// Nearest enclosing function or class qualname for a scope (`<module>` at top level).
-    pub fn qualname(&self, scope: ScopeId) -> &str {
-        &self.scope(scope).qualname
+    /// Dotted path of the functions and classes around and at a scope, as Python's
+    /// `__qualname__` spells it (`Handler.get`, `f.<locals>.inner`); `<module>` at top level.
+    pub fn qualname(&self, scope: ScopeId) -> String {
+        // Room for most qualified names at once.
+        let mut qualname = String::with_capacity(48);
+        if !self.push_qualname(scope, &mut qualname) {
+            qualname.push_str("<module>");
+        }
+        qualname
+    }
+
+    /// Appends the qualified name of `scope` to `out`; `false` when it is the module's (which
+    /// appends nothing).
+    fn push_qualname(&self, scope: ScopeId, out: &mut String) -> bool {
+        let scope = self.scope(scope);
+        let Some(parent) = scope.parent else {
+            return false;
+        };
+        let Some(name) = scope.name else {
+            // A comprehension: its parent's.
+            return self.push_qualname(parent, out);
+        };
+        let parent_kind = self.scope(parent).kind;
+        if self.push_qualname(parent, out) {
+            // Names in a function are its locals; in a class or comprehension, attributes.
+            out.push_str(match parent_kind {
+                ScopeKind::Function | ScopeKind::Lambda => ".<locals>.",
+                _ => ".",
+            });
+        } else if parent_kind == ScopeKind::Comprehension {
+            // A comprehension at module level is named `<module>`, and so prefixes what it
+            // holds (finding fingerprints include these names: they stay as they were).
+            out.push_str("<module>.");
+        }
+        out.push_str(name);
+        true
     }
 
     /// Which binding a use of `name` at offset `at` in scope `scope` refers to.
@@ -514,7 +549,12 @@ pub fn dotted_name(expr: &Expr) -> Option<String> {
 }
 
 impl Scope<'_> {
-    fn new(kind: ScopeKind, parent: Option<ScopeId>, qualname: String, range: TextRange) -> Self {
+    fn new<'a>(
+        kind: ScopeKind,
+        parent: Option<ScopeId>,
+        name: Option<&'a str>,
+        range: TextRange,
+    ) -> Scope<'a> {
         // Room for the names most scopes bind, so that binding them rarely grows the map: a
         // function's or class's few, a module's one per 512 bytes.
         let names = match kind {
@@ -525,7 +565,7 @@ impl Scope<'_> {
         Scope {
             kind,
             parent,
-            qualname,
+            name,
             range,
             bindings: FxHashMap::with_capacity_and_hasher(names, Default::default()),
             globals: FxHashSet::default(),
@@ -542,19 +582,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn push_scope(&mut self, kind: ScopeKind, name: Option<&str>, range: TextRange) -> ScopeId {
-        let parent = self.model.scope(self.scope);
-        let join = |separator: &str, name: &str| concat(&[&parent.qualname, separator, name]);
-        let qualname = match (name, parent.kind) {
-            (None, _) => parent.qualname.clone(),
-            (Some(name), ScopeKind::Module) => name.to_string(),
-            (Some(name), ScopeKind::Function | ScopeKind::Lambda) => join(".<locals>.", name),
-            (Some(name), _) => join(".", name),
-        };
+    fn push_scope(&mut self, kind: ScopeKind, name: Option<&'a str>, range: TextRange) -> ScopeId {
         let id = self.model.scopes.len() as ScopeId;
         self.model
             .scopes
-            .push(Scope::new(kind, Some(self.scope), qualname, range));
+            .push(Scope::new(kind, Some(self.scope), name, range));
         self.model.node_scopes.insert((range.start(), kind), id);
         let previous = self.scope;
         self.scope = id;
@@ -1353,13 +1385,29 @@ print(os.environ, twice, reader)
 
     #[test]
     fn qualnames_of_nested_scopes() {
-        let parsed =
-            parse_module("class A:\n    def m(self):\n        def inner():\n            pass\n");
+        let parsed = parse_module(
+            "class A:\n    def m(self):\n        def inner():\n            pass\n\
+             [lambda: 0 for _ in x]\n\
+             def f():\n    g = lambda: [lambda: 0 for _ in y]\n    class B:\n        z = [1 for _ in y]\n",
+        );
         let model = SemanticModel::build(parsed.body(), None, false);
-        let names: Vec<&str> = model
-            .scopes()
-            .map(|(_, scope)| scope.qualname.as_str())
-            .collect();
-        assert_eq!(names, vec!["<module>", "A", "A.m", "A.m.<locals>.inner"]);
+        let names: Vec<String> = model.scopes().map(|(id, _)| model.qualname(id)).collect();
+        assert_eq!(
+            names,
+            [
+                "<module>",
+                "A",
+                "A.m",
+                "A.m.<locals>.inner",
+                "<module>",
+                "<module>.<lambda>",
+                "f",
+                "f.<locals>.<lambda>",
+                "f.<locals>.<lambda>",
+                "f.<locals>.<lambda>.<lambda>",
+                "f.<locals>.B",
+                "f.<locals>.B",
+            ]
+        );
     }
 }

@@ -48,8 +48,7 @@ pub fn settings_in_stmt<'a>(
             let origin = match semantic.scope(scope).kind {
                 ScopeKind::Module => SettingOrigin::Module,
                 ScopeKind::Class => {
-                    let qualname = semantic.qualname(scope);
-                    SettingOrigin::Class(qualname.rsplit('.').next().unwrap_or(qualname))
+                    SettingOrigin::Class(semantic.scope(scope).name.unwrap_or_default())
                 }
                 _ => return,
             };

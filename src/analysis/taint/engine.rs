@@ -202,7 +202,7 @@ pub(crate) fn analyse_module<'a>(
                     let parent = cx.semantic.scope(info.scope).parent;
                     parent == Some(MODULE_SCOPE) || info.class_scope.is_some()
                 })
-                .map(|(&def, info)| (def, cx.semantic.qualname(info.scope).to_string()))
+                .map(|(&def, info)| (def, cx.semantic.qualname(info.scope)))
                 .collect();
             defs.sort();
             for (def, qualname) in defs {
