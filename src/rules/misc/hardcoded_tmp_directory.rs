@@ -59,6 +59,10 @@ fn check(checker: &mut Checker, expr: &Expr) {
         _ => return,
     };
     let Some(dir) = checker.options.tmp_dirs.iter().find(|dir| {
+        // Nearly every literal differs from every directory in its first byte.
+        if dir.as_bytes().first() != prefix.as_bytes().first() {
+            return false;
+        }
         let dir = dir.trim_end_matches('/');
         !dir.is_empty()
             && prefix
