@@ -388,7 +388,7 @@ impl Analyzer {
 }
 
 /// `parts` joined into one string allocated at its exact length: for the hot joins of names
-/// and paths, about a fifth of what `format!` costs (its formatting machinery dominates).
+/// and paths, about a third of what `format!` costs (its formatting machinery dominates).
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut joined = String::with_capacity(parts.iter().map(|part| part.len()).sum());
     for part in parts {

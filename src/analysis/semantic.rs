@@ -37,8 +37,8 @@ pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
     /// The function's or class's name (`<lambda>` for a lambda); `None` for the module and
-    /// comprehensions. Qualified names are built from these on demand ([`SemanticModel::qualname`]):
-    /// most scopes are never asked for theirs.
+    /// comprehensions. Qualified names are built from these on demand
+    /// ([`SemanticModel::qualname`]): most scopes are never asked for theirs.
     pub name: Option<&'a str>,
     pub range: TextRange,
     bindings: FxHashMap<&'a str, smallvec::SmallVec<[BindingId; 2]>>,
@@ -343,8 +343,8 @@ impl<'a> SemanticModel<'a> {
         self.node_scopes.get(&(start, kind)).copied()
     }
 
-    /// Dotted path of the functions and classes around and at a scope, as Python's
-    /// `__qualname__` spells it (`Handler.get`, `f.<locals>.inner`); `<module>` at top level.
+    /// Dotted path of the functions and classes around and at a scope, like Python's
+    /// `__qualname__` (`Handler.get`, `f.<locals>.inner`); `<module>` at top level.
     pub fn qualname(&self, scope: ScopeId) -> String {
         // Room for most qualified names at once.
         let mut qualname = String::with_capacity(48);
@@ -1388,7 +1388,8 @@ print(os.environ, twice, reader)
         let parsed = parse_module(
             "class A:\n    def m(self):\n        def inner():\n            pass\n\
              [lambda: 0 for _ in x]\n\
-             def f():\n    g = lambda: [lambda: 0 for _ in y]\n    class B:\n        z = [1 for _ in y]\n",
+             def f():\n    g = lambda: [lambda: 0 for _ in y]\n\
+             \x20   class B:\n        z = [1 for _ in y]\n",
         );
         let model = SemanticModel::build(parsed.body(), None, false);
         let names: Vec<String> = model.scopes().map(|(id, _)| model.qualname(id)).collect();
