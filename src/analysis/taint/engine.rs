@@ -1212,10 +1212,11 @@ impl<'a, 'c> Interp<'a, 'c> {
         // Per-key precision for `d = {"k": v, ...}`.
         if let Expr::Dict(dict) = value_expr
             && let Some(path) = path_of(target)
-            && dict
-                .items
-                .iter()
-                .all(|item| item.key.as_ref().is_some_and(|k| literal_key(k).is_some()))
+            && dict.items.iter().all(|item| {
+                item.key
+                    .as_ref()
+                    .is_some_and(|k| literal_key_of(k).is_some())
+            })
             && depth(&path) < MAX_PATH_DEPTH
         {
             let mut base = value.clone();
@@ -2787,14 +2788,21 @@ fn is_stringy(expr: &Expr) -> bool {
     }
 }
 
-/// Whether `expr` is a constant subscript key ([`literal_key`] gives its text).
-fn is_literal_key(expr: &Expr) -> bool {
+/// A constant subscript key: a string, or an integer that fits in an `i64`.
+enum LiteralKey<'e> {
+    Str(&'e str),
+    Int(i64),
+}
+
+/// The constant subscript key `expr` is, if it is one ([`literal_key`] gives its path text).
+fn literal_key_of(expr: &Expr) -> Option<LiteralKey<'_>> {
     match expr {
-        Expr::StringLiteral(_) => true,
-        Expr::NumberLiteral(number) => {
-            matches!(&number.value, ast::Number::Int(int) if int.as_i64().is_some())
-        }
-        _ => false,
+        Expr::StringLiteral(literal) => Some(LiteralKey::Str(literal.value.to_str())),
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => int.as_i64().map(LiteralKey::Int),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -2803,7 +2811,7 @@ fn path_root(expr: &Expr) -> Option<&str> {
     match expr {
         Expr::Name(name) => Some(name.id.as_str()),
         Expr::Attribute(attribute) => path_root(&attribute.value),
-        Expr::Subscript(subscript) if is_literal_key(&subscript.slice) => {
+        Expr::Subscript(subscript) if literal_key_of(&subscript.slice).is_some() => {
             path_root(&subscript.value)
         }
         _ => None,
@@ -2812,14 +2820,10 @@ fn path_root(expr: &Expr) -> Option<&str> {
 
 /// A constant subscript key as it appears in a path.
 fn literal_key(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::StringLiteral(literal) => Some(concat(&["'", literal.value.to_str()])),
-        Expr::NumberLiteral(number) => match &number.value {
-            ast::Number::Int(int) => int.as_i64().map(|i| i.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
+    Some(match literal_key_of(expr)? {
+        LiteralKey::Str(text) => concat(&["'", text]),
+        LiteralKey::Int(int) => int.to_string(),
+    })
 }
 
 /// The access path of an expression: `x`, `x.a`, `x["k"]`, `x.a["k"]`.

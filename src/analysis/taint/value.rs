@@ -232,10 +232,8 @@ impl Vars {
         self.entries.binary_search_by(|(key, _)| (**key).cmp(path))
     }
 
-    pub fn get(&self, path: &str) -> Option<&Value> {
-        if !self.may_hold(path) {
-            return None;
-        }
+    /// The value stored at exactly `path` (callers test [`Vars::may_hold`] first).
+    fn get(&self, path: &str) -> Option<&Value> {
         self.position(path).ok().map(|index| &self.entries[index].1)
     }
 
