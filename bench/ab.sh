@@ -13,11 +13,7 @@
 # target/ (cp target/release/snakeguard /tmp/sg-a) before rebuilding the other.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[ "$#" -eq 2 ] || die "usage: bench/ab.sh BINARY_A BINARY_B"
-A="$(realpath "$1")"
-B="$(realpath "$2")"
-[ -x "$A" ] || die "not an executable: $1"
-[ -x "$B" ] || die "not an executable: $2"
+two_builds ab.sh "$@"
 RUNS="${RUNS:-30}"
 CORPUS="${CORPUS:-stdlib}"
 FORMAT="${FORMAT:-sarif}"

@@ -30,6 +30,17 @@ export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
+# two_builds SCRIPT ARG... : the two snakeguard binaries a comparison script was given, as
+# absolute paths in A and B (dies with the script's usage otherwise).
+two_builds() {
+    local script="$1"; shift
+    [ "$#" -eq 2 ] || die "usage: bench/$script BINARY_A BINARY_B"
+    [ -x "$1" ] || die "not an executable: $1"
+    [ -x "$2" ] || die "not an executable: $2"
+    A="$(realpath "$1")"
+    B="$(realpath "$2")"
+}
+
 # Debian tools: hyperfine, GNU time (/usr/bin/time -v), taskset (util-linux).
 ensure_system_tools() {
     local missing=()

@@ -10,11 +10,7 @@
 # the SARIF and text reports are compared byte for byte (their order is deterministic).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[ "$#" -eq 2 ] || die "usage: bench/same-findings.sh BINARY_A BINARY_B"
-A="$(realpath "$1")"
-B="$(realpath "$2")"
-[ -x "$A" ] || die "not an executable: $1"
-[ -x "$B" ] || die "not an executable: $2"
+two_builds same-findings.sh "$@"
 
 ensure_system_tools
 ensure_venv
