@@ -26,7 +26,7 @@ pub fn try_for_each_code_word<'t>(
         stopped: false,
         word: &mut word,
     };
-    let finished = scanner.code_until(Stop::End).is_some();
+    let finished = scanner.top_level().is_some();
     if scanner.stopped {
         return ControlFlow::Break(());
     }
@@ -69,20 +69,9 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
         .map_or(bytes.len(), |length| start + length)
 }
 
-/// Where a stretch of code ends.
-#[derive(Clone, Copy, PartialEq)]
-enum Stop {
-    /// The end of the text.
-    End,
-    /// The `}` closing an f-string replacement field (or a `:` starting its format spec).
-    Field,
-}
-
-/// How a stretch of code ended.
-enum CodeEnd {
-    /// The end of the text.
-    Text,
-    /// A replacement field's closing `}`.
+/// How the code of a replacement field ended.
+enum FieldEnd {
+    /// Its closing `}`.
     Brace,
     /// A replacement field's `:` before its format spec.
     FormatSpec,
@@ -115,20 +104,40 @@ impl<'t> Scanner<'t, '_> {
         self.bytes.get(self.at + offset).copied()
     }
 
-    /// Scans code up to `stop`; `None` if the text ends inside something unfinished.
-    fn code_until(&mut self, stop: Stop) -> Option<CodeEnd> {
+    /// Scans the whole text as top-level code, where only words, quotes and comments matter
+    /// (unlike in a replacement field, brackets and colons end nothing); `None` if the text ends
+    /// inside something unfinished.
+    fn top_level(&mut self) -> Option<()> {
+        let bytes = self.bytes;
+        while let Some(&byte) = bytes.get(self.at) {
+            match byte {
+                b'#' => {
+                    self.at = memchr::memchr(b'\n', &bytes[self.at..])
+                        .map_or(bytes.len(), |offset| self.at + offset);
+                }
+                b'\'' | b'"' => self.string(Prefix::default())?,
+                byte if is_word_byte(byte) => {
+                    let start = self.at;
+                    self.at = word_end(bytes, start + 1);
+                    let word = &bytes[start..self.at];
+                    match (bytes.get(self.at), Prefix::of(word)) {
+                        (Some(b'\'' | b'"'), Some(prefix)) => self.string(prefix)?,
+                        _ => self.give(start),
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+        Some(())
+    }
+
+    /// Scans the code of a replacement field, after its `{`, up to the `}` closing it or the
+    /// `:` starting its format spec; `None` if the text ends first. A `#` is read like any byte
+    /// (only multi-line fields, 3.12+, may hold comments): the words after it are given.
+    fn field_code(&mut self) -> Option<FieldEnd> {
         let mut depth = 0usize;
         while let Some(byte) = self.peek(0) {
             match byte {
-                b'#' => {
-                    if stop == Stop::Field {
-                        // Only multi-line fields (3.12+) may hold comments; read the words.
-                        self.at += 1;
-                        continue;
-                    }
-                    self.at = memchr::memchr(b'\n', &self.bytes[self.at..])
-                        .map_or(self.bytes.len(), |offset| self.at + offset);
-                }
                 b'\'' | b'"' => self.string(Prefix::default())?,
                 b'(' | b'[' | b'{' => {
                     depth += 1;
@@ -139,17 +148,17 @@ impl<'t> Scanner<'t, '_> {
                     self.at += 1;
                 }
                 b'}' => {
-                    if stop == Stop::Field && depth == 0 {
+                    if depth == 0 {
                         self.at += 1;
-                        return Some(CodeEnd::Brace);
+                        return Some(FieldEnd::Brace);
                     }
                     depth = depth.saturating_sub(1);
                     self.at += 1;
                 }
-                b':' if stop == Stop::Field && depth == 0 => {
+                b':' if depth == 0 => {
                     // `!=`/`==` never start with `:`; a walrus or lambda needs parentheses.
                     self.at += 1;
-                    return Some(CodeEnd::FormatSpec);
+                    return Some(FieldEnd::FormatSpec);
                 }
                 b'\\' => self.at += 1,
                 byte if is_word_byte(byte) => {
@@ -164,10 +173,7 @@ impl<'t> Scanner<'t, '_> {
                 _ => self.at += 1,
             }
         }
-        match stop {
-            Stop::End => Some(CodeEnd::Text),
-            Stop::Field => None,
-        }
+        None
     }
 
     /// Scans a string literal starting at its opening quote.
@@ -228,11 +234,9 @@ impl<'t> Scanner<'t, '_> {
     }
 
     fn field_rest(&mut self) -> Option<()> {
-        match self.code_until(Stop::Field)? {
-            CodeEnd::Brace => Some(()),
-            // `Stop::Field` ends the text with `None`; a field is never closed by it.
-            CodeEnd::Text => None,
-            CodeEnd::FormatSpec => {
+        match self.field_code()? {
+            FieldEnd::Brace => Some(()),
+            FieldEnd::FormatSpec => {
                 // A format spec is literal text with nested replacement fields.
                 loop {
                     match self.peek(0)? {
