@@ -7,6 +7,9 @@
 #   CONNS=32 DURATION=10s bench/webhook.sh
 #   WINDOW_US=1000 bench/webhook.sh       # group-commit collection window (default 0)
 #
+# The figures are also written to bench/.work/results/webhook-<stamp>/summary.json (and
+# webhook-latest.json beside it) with the machine, the commit and the load average.
+#
 # wrk is closed-loop: CONNS sets the offered concurrency, and latency rises with it once the
 # disk's fsync time dominates (every answer waits for its batch's fsync; see src/store).
 #
@@ -27,6 +30,9 @@ PORT=${PORT:-38517}
 WINDOW_US=${WINDOW_US:-0}
 SECRET=bench-secret-$$
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/snakeguard-webhook-bench.XXXXXX")}
+RESULTS="$ROOT/bench/.work/results"
+OUT="$RESULTS/webhook-$(date -u +%Y%m%dT%H%M%SZ)"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
@@ -88,9 +94,13 @@ kill -9 "$SERVER_PID"
 while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.05; done
 trap - EXIT
 
-python3 - "$DB" "$WORK/wrk.txt" "$WORK/bodies.tsv" "$CONNS" "$BAD" "$GOOD" "$BODY_BYTES" <<'EOF'
-import re, sqlite3, sys
+mkdir -p "$OUT"
+python3 - "$DB" "$WORK/wrk.txt" "$WORK/bodies.tsv" "$CONNS" "$BAD" "$GOOD" "$BODY_BYTES" \
+  "$OUT/summary.json" "$THREADS" "$DURATION" "$WINDOW_US" "$LOAD_START" \
+  "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'EOF'
+import datetime, json, os, platform, sqlite3, sys
 db, wrk_out, bodies, conns, bad, good, body_bytes = sys.argv[1:8]
+summary_path, threads, duration, window_us, load_start, commit = sys.argv[8:14]
 conns = int(conns)
 line = next(l for l in open(wrk_out) if l.startswith("RESULT "))
 r = dict(kv.split("=", 1) for kv in line.split()[1:])
@@ -148,5 +158,23 @@ if problems:
     print("FAILED:\n  " + "\n  ".join(problems))
     sys.exit(1)
 print("OK: every acknowledged delivery survived kill -9; nothing lost, nothing unsigned stored")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
+summary = {
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "commit": commit,
+    "machine": {"nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "kernel": platform.release(),
+                "loadavg_start": load_start, "loadavg_end": " ".join(map(str, os.getloadavg()))},
+    "wrk": {"threads": int(threads), "connections": conns, "duration": duration},
+    "group_commit_window_us": int(window_us),
+    "body_bytes": int(body_bytes), "distinct_bodies": len(want),
+    "accepted_2xx": ok2xx, "seconds": seconds, "deliveries_per_s": round(ok2xx / seconds),
+    "latency_ms": {k: float(r[k + "_ms"]) for k in ("p50", "p90", "p99", "max")},
+    "stored": stored, "jobs": len(jobs), "bad_signature_answers": bad.split(), "lost": 0,
+    "targets": {"deliveries_per_s": 2000, "p99_ms": 25,
+                "met": ok2xx / seconds >= 2000 and float(r["p99_ms"]) < 25},
+}
+json.dump(summary, open(summary_path, "w"), indent=2)
+print(f"summary              {summary_path}")
 EOF
+cp "$OUT/summary.json" "$RESULTS/webhook-latest.json"
 echo "work directory: $WORK"
