@@ -54,7 +54,15 @@ static HEADER: LazyLock<Option<Regex>> =
 /// Base64 characters of key material a real key has at least (a 256-bit EC key has ~160).
 const MIN_KEY_MATERIAL: usize = 64;
 
+/// The shortest header [`HEADER`] matches.
+const SHORTEST_HEADER: usize = "-----BEGIN PRIVATE KEY-----".len();
+
 fn check(checker: &mut Checker, expr: &Expr) {
+    // The key material follows the header, and a literal's text is never longer than its
+    // source (escapes only shrink): most literals are dismissed before their text is read.
+    if expr.range().len().to_usize() < SHORTEST_HEADER + MIN_KEY_MATERIAL {
+        return;
+    }
     let Some(text) = literal_text(expr) else {
         return;
     };
