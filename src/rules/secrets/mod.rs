@@ -38,6 +38,13 @@ pub(crate) fn literal_text(expr: &Expr) -> Option<Cow<'_, str>> {
     }
 }
 
+/// Whether the literal `expr` can hold `len` bytes of text: a literal's text is never longer
+/// than its source (escapes only shrink), so most literals are dismissed before their text is
+/// read.
+pub(crate) fn may_hold_text_of_len(expr: &Expr, len: usize) -> bool {
+    expr.range().len().to_usize() >= len
+}
+
 /// Words that mark a documentation sample rather than a live credential.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
@@ -116,9 +123,7 @@ pub(crate) fn scan_literal(
     describe: impl Fn(&str) -> String,
 ) {
     let Some(pattern) = pattern else { return };
-    // A literal's value is never longer than its source text (escapes only shrink), so most
-    // literals are rejected before their value is read.
-    if expr.range().len().to_usize() < pattern.min_len {
+    if !may_hold_text_of_len(expr, pattern.min_len) {
         return;
     }
     let Some(text) = literal_text(expr) else {

@@ -8,7 +8,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged};
 use crate::declare_rule;
 use crate::rules::meta::{ExprKind, Hooks, Kinds, RuleMeta};
-use crate::rules::secrets::literal_text;
+use crate::rules::secrets::{literal_text, may_hold_text_of_len};
 
 pub const META: RuleMeta = declare_rule! {
     /// ## What it does
@@ -58,9 +58,8 @@ const MIN_KEY_MATERIAL: usize = 64;
 const SHORTEST_HEADER: usize = "-----BEGIN PRIVATE KEY-----".len();
 
 fn check(checker: &mut Checker, expr: &Expr) {
-    // The key material follows the header, and a literal's text is never longer than its
-    // source (escapes only shrink): most literals are dismissed before their text is read.
-    if expr.range().len().to_usize() < SHORTEST_HEADER + MIN_KEY_MATERIAL {
+    // The key material follows the header.
+    if !may_hold_text_of_len(expr, SHORTEST_HEADER + MIN_KEY_MATERIAL) {
         return;
     }
     let Some(text) = literal_text(expr) else {
