@@ -9,6 +9,7 @@ pub mod github;
 pub mod gitlab_codequality;
 pub mod gitlab_sast;
 pub mod json;
+mod pretty_json;
 pub mod sarif;
 pub mod text;
 
@@ -17,6 +18,8 @@ use std::io::{self, Write};
 use std::time::SystemTime;
 
 use serde::Serialize;
+
+pub(crate) use pretty_json::write_json_pretty;
 
 use crate::finding::{Diagnostic, Finding, Severity, Span};
 
@@ -283,18 +286,6 @@ impl ScanReport {
     pub(crate) fn lines_of(&self, path: &str) -> Option<Lines<'_>> {
         self.sources.get(path).map(SourceText::lines)
     }
-}
-
-/// `value` as pretty JSON and a newline. Built in memory first: serde_json's many small
-/// writes are inlined for a `Vec` but cost a dynamic call each through `dyn Write` (half the
-/// rendering time of a large SARIF log).
-pub(crate) fn write_json_pretty(
-    out: &mut dyn std::io::Write,
-    value: &impl serde::Serialize,
-) -> std::io::Result<()> {
-    let mut json = serde_json::to_vec_pretty(value)?;
-    json.push(b'\n');
-    out.write_all(&json)
 }
 
 /// `1 issue`, `2 issues`.
