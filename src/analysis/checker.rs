@@ -6,11 +6,15 @@
 //! scan's option lists or the rule's tables) and by method name (`.set_cookie(...)` on any
 //! receiver), so a call to `subprocess.Popen` costs a hash lookup or two plus the few rules
 //! interested in it, however many rules exist. Only rules that must look at every call (a
-//! `verify=False` keyword, whatever the callee) run for all of them. Framework settings
-//! (`DEBUG = True`) are extracted once per statement and handed to the rules that listed the
-//! setting's name (see `analysis::settings`). Rules report through
-//! [`Checker::report`]; turning reports into positioned, fingerprinted findings happens in
-//! `analysis::analyse`.
+//! `verify=False` keyword, whatever the callee) run for all of them, and of those, and of the
+//! hooks on every statement or expression of a kind, a rule whose findings all rest on names
+//! from one library (`random`, `ssl`) is left out of modules whose imports cannot name it
+//! (decided once per module). Framework settings (`DEBUG = True`) are extracted once per
+//! statement and handed to the rules that listed the setting's name (see
+//! `analysis::settings`). Rules report through [`Checker::report`]; turning reports into
+//! positioned, fingerprinted findings happens in `analysis::analyse`.
+
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -19,6 +23,7 @@ use crate::analysis::settings;
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
+use crate::rules::helpers::qualified_name_roots;
 use crate::rules::meta::{
     CallHook, ExprHook, ExprKind, ModuleHook, SettingHook, StmtHook, StmtKind,
 };
@@ -85,23 +90,101 @@ pub struct Dispatch {
     /// Call hooks by method name (`obj.name(...)`), for rules that recognize a method on any
     /// receiver.
     calls_by_method: FxHashMap<&'static str, Vec<(Rule, CallHook)>>,
-    calls_any: Vec<(Rule, CallHook)>,
-    /// Statement hooks by [`StmtKind`], each list in registry order.
-    stmts: [Vec<(Rule, StmtHook)>; StmtKind::COUNT],
-    /// Expression hooks by [`ExprKind`], each list in registry order.
-    exprs: [Vec<(Rule, ExprHook)>; ExprKind::COUNT],
+    /// The rules whose node hooks run only where a qualified name can start with one of
+    /// their prefixes (`Hooks::only_resolving_under`), at most [`MAX_GATES`] of them.
+    gates: Vec<(Rule, &'static [&'static str])>,
+    /// The node hooks for each set of gates shut (bit `i` for `gates[i]`): all of them at 0,
+    /// the others filtered from it when a file first needs them.
+    node_hooks: Vec<OnceLock<NodeHooks>>,
     modules: Vec<(Rule, ModuleHook)>,
     /// Setting hooks by setting name, each list in registry order.
     settings: FxHashMap<&'static str, Vec<(Rule, SettingHook)>>,
     enabled: rustc_hash::FxHashSet<Rule>,
 }
 
+/// The hooks called for every call, and for every statement or expression of a kind: the
+/// ones the pass tries at each node.
+struct NodeHooks {
+    calls_any: Vec<(Rule, CallHook)>,
+    /// Statement hooks by [`StmtKind`], each list in registry order.
+    stmts: [Vec<(Rule, StmtHook)>; StmtKind::COUNT],
+    /// Expression hooks by [`ExprKind`], each list in registry order.
+    exprs: [Vec<(Rule, ExprHook)>; ExprKind::COUNT],
+}
+
+impl Default for NodeHooks {
+    fn default() -> Self {
+        NodeHooks {
+            calls_any: Vec::new(),
+            stmts: std::array::from_fn(|_| Vec::new()),
+            exprs: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl NodeHooks {
+    /// These hooks without those of `rules`.
+    fn without(&self, rules: &[Rule]) -> NodeHooks {
+        fn keep<H: Copy>(list: &[(Rule, H)], rules: &[Rule]) -> Vec<(Rule, H)> {
+            list.iter()
+                .filter(|(rule, _)| !rules.contains(rule))
+                .copied()
+                .collect()
+        }
+        NodeHooks {
+            calls_any: keep(&self.calls_any, rules),
+            stmts: std::array::from_fn(|kind| keep(&self.stmts[kind], rules)),
+            exprs: std::array::from_fn(|kind| keep(&self.exprs[kind], rules)),
+        }
+    }
+}
+
+/// Most gated rules (`Hooks::only_resolving_under`) a scan keeps apart; the hooks of any
+/// more simply run everywhere (a gate only saves work).
+const MAX_GATES: usize = 6;
+
 impl Dispatch {
+    /// The node hooks for a module: without those of the gated rules that can find nothing
+    /// in it.
+    fn node_hooks_for(&self, semantic: &SemanticModel) -> &NodeHooks {
+        if self.gates.is_empty() {
+            return self.all_node_hooks();
+        }
+        let mut open = 0usize;
+        let all_open = (1usize << self.gates.len()) - 1;
+        for root in qualified_name_roots(semantic) {
+            for (index, (_, prefixes)) in self.gates.iter().enumerate() {
+                if root.starts_with("builtins") || prefixes.iter().any(|p| root.starts_with(p)) {
+                    open |= 1 << index;
+                }
+            }
+            if open == all_open {
+                break;
+            }
+        }
+        let shut = all_open & !open;
+        self.node_hooks[shut].get_or_init(|| {
+            let rules: Vec<Rule> = (self.gates.iter().enumerate())
+                .filter(|(index, _)| shut & (1 << index) != 0)
+                .map(|(_, (rule, _))| *rule)
+                .collect();
+            self.all_node_hooks().without(&rules)
+        })
+    }
+
+    fn all_node_hooks(&self) -> &NodeHooks {
+        self.node_hooks[0].get_or_init(NodeHooks::default)
+    }
+
     pub fn new(enabled: impl IntoIterator<Item = Rule>, options: &RuleOptions) -> Self {
         let mut dispatch = Dispatch::default();
+        let mut all = NodeHooks::default();
         for rule in enabled {
             dispatch.enabled.insert(rule);
             let hooks = rule.meta().hooks;
+            if !hooks.only_resolving_under.is_empty() && dispatch.gates.len() < MAX_GATES {
+                dispatch.gates.push((rule, hooks.only_resolving_under));
+            }
             if let Some((callees, hook)) = hooks.call {
                 // A rule that names its calls in any way (even by an option list the user
                 // emptied) never needs to see every call.
@@ -128,18 +211,18 @@ impl Dispatch {
                         .push((rule, hook));
                 }
                 if !selective {
-                    dispatch.calls_any.push((rule, hook));
+                    all.calls_any.push((rule, hook));
                 }
             }
             if let Some(hook) = hooks.stmt {
-                for (kind, list) in dispatch.stmts.iter_mut().enumerate() {
+                for (kind, list) in all.stmts.iter_mut().enumerate() {
                     if hooks.stmt_kinds.contains(kind) {
                         list.push((rule, hook));
                     }
                 }
             }
             if let Some(hook) = hooks.expr {
-                for (kind, list) in dispatch.exprs.iter_mut().enumerate() {
+                for (kind, list) in all.exprs.iter_mut().enumerate() {
                     if hooks.expr_kinds.contains(kind) {
                         list.push((rule, hook));
                     }
@@ -158,6 +241,10 @@ impl Dispatch {
                 }
             }
         }
+        dispatch.node_hooks = (0..1usize << dispatch.gates.len())
+            .map(|_| OnceLock::new())
+            .collect();
+        dispatch.node_hooks[0] = OnceLock::from(all);
         dispatch
     }
 }
@@ -167,9 +254,8 @@ impl Default for Dispatch {
         Dispatch {
             calls_by_callee: FxHashMap::default(),
             calls_by_method: FxHashMap::default(),
-            calls_any: Vec::new(),
-            stmts: std::array::from_fn(|_| Vec::new()),
-            exprs: std::array::from_fn(|_| Vec::new()),
+            gates: Vec::new(),
+            node_hooks: vec![OnceLock::new()],
             modules: Vec::new(),
             settings: FxHashMap::default(),
             enabled: rustc_hash::FxHashSet::default(),
@@ -223,6 +309,8 @@ pub struct Checker<'a> {
     /// The scope of the node being visited.
     pub scope: ScopeId,
     dispatch: &'a Dispatch,
+    /// The dispatch's node hooks for this module (see [`Dispatch::node_hooks_for`]).
+    node_hooks: &'a NodeHooks,
     statement: TextRange,
     /// The scope the current statement is in (`scope` may be a lambda or comprehension
     /// inside it).
@@ -232,8 +320,6 @@ pub struct Checker<'a> {
     findings: Vec<RawFinding>,
     /// The rule whose hook is running (set by the dispatcher).
     current_rule: Option<Rule>,
-    /// Per-file facts hooks computed once (see [`Checker::file_fact`]), by rule.
-    facts: Vec<Option<bool>>,
     /// The latest subtree each rule claimed (see [`Checker::claim`]).
     claims: Vec<(Rule, TextRange)>,
     /// Buffer for the callee names resolved (one allocation per file).
@@ -255,13 +341,13 @@ impl<'a> Checker<'a> {
             options,
             scope: MODULE_SCOPE,
             dispatch,
+            node_hooks: dispatch.node_hooks_for(semantic),
             statement: TextRange::default(),
             statement_scope: MODULE_SCOPE,
             functions: Vec::new(),
             findings: Vec::new(),
             current_rule: None,
             callee: String::new(),
-            facts: Vec::new(),
             claims: Vec::new(),
         }
     }
@@ -313,28 +399,6 @@ impl<'a> Checker<'a> {
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
-    }
-
-    /// The running rule's yes/no fact about the whole file, computed on first use and
-    /// remembered for the rest of the pass (e.g. "can any name here resolve into
-    /// `random`?"), so a hook that runs on every call can give up at once in files where it
-    /// cannot find anything. One fact per rule.
-    pub fn file_fact(&mut self, compute: impl FnOnce(&Self) -> bool) -> bool {
-        let Some(rule) = self.current_rule else {
-            return compute(self);
-        };
-        let index = rule as usize;
-        if let Some(Some(known)) = self.facts.get(index) {
-            return *known;
-        }
-        let fact = compute(self);
-        if self.facts.len() <= index {
-            self.facts.resize(index + 1, None);
-        }
-        if let Some(slot) = self.facts.get_mut(index) {
-            *slot = Some(fact);
-        }
-        fact
     }
 
     /// The running rule claims the expression at `range`: [`Checker::is_claimed`] then
@@ -423,7 +487,8 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        for &(rule, hook) in &dispatch.calls_any {
+        let node_hooks = self.node_hooks;
+        for &(rule, hook) in &node_hooks.calls_any {
             self.current_rule = Some(rule);
             hook(self, &site);
         }
@@ -495,8 +560,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
         } else {
             stmt.range()
         };
-        let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.stmts[StmtKind::of(stmt) as usize] {
+        let (dispatch, node_hooks) = (self.dispatch, self.node_hooks);
+        for &(rule, hook) in &node_hooks.stmts[StmtKind::of(stmt) as usize] {
             self.current_rule = Some(rule);
             hook(self, stmt);
         }
@@ -549,8 +614,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        let dispatch = self.dispatch;
-        for &(rule, hook) in &dispatch.exprs[ExprKind::of(expr) as usize] {
+        let node_hooks = self.node_hooks;
+        for &(rule, hook) in &node_hooks.exprs[ExprKind::of(expr) as usize] {
             self.current_rule = Some(rule);
             hook(self, expr);
         }
@@ -664,5 +729,58 @@ def configure(app):
         let source = "import os\nos.chmod(path, 0o777)\np.chmod(0o777)\nos.chmod(path, 0o600)\n";
         let analyzer = Analyzer::new(&[Rule::SetBadFilePermissions], RuleOptions::default());
         assert_eq!(findings(&analyzer, source), [("SG103", 2), ("SG103", 3)]);
+    }
+
+    #[test]
+    fn gated_hooks_are_left_out_of_modules_where_nothing_resolves_under_their_prefixes() {
+        use super::{Dispatch, ExprKind, StmtKind};
+        use crate::analysis::semantic::SemanticModel;
+        use crate::analysis::syntax::parse_module;
+
+        let rules = [
+            Rule::CsrfExempt,              // django, flask_wtf; a Name/Attribute hook
+            Rule::SslWithBadVersion,       // ssl, OpenSSL; every call and assignment
+            Rule::InsecureRandomForSecret, // random; assignments and returns
+            Rule::SetBadFilePermissions,   // not gated
+        ];
+        let dispatch = Dispatch::new(rules, &RuleOptions::default());
+        // Which of `rules` have node hooks in a module with this source.
+        let present = |source: &str| -> Vec<Rule> {
+            let parsed = parse_module(source);
+            let semantic = SemanticModel::build(parsed.body(), None, false);
+            let hooks = dispatch.node_hooks_for(&semantic);
+            let mut found: Vec<Rule> = (hooks.calls_any.iter().map(|(rule, _)| *rule))
+                .chain(
+                    hooks.exprs[ExprKind::Name as usize]
+                        .iter()
+                        .map(|(rule, _)| *rule),
+                )
+                .chain(
+                    hooks.stmts[StmtKind::Assign as usize]
+                        .iter()
+                        .map(|(rule, _)| *rule),
+                )
+                .filter(|rule| rules.contains(rule))
+                .collect();
+            found.sort();
+            found.dedup();
+            found
+        };
+        let mut all = rules.to_vec();
+        all.retain(|rule| *rule != Rule::SetBadFilePermissions);
+        all.sort();
+        assert_eq!(present("import os\nx = 1\n"), []);
+        assert_eq!(
+            present("from django.views.decorators.csrf import csrf_exempt\n"),
+            [Rule::CsrfExempt]
+        );
+        assert_eq!(present("import ssl as s\n"), [Rule::SslWithBadVersion]);
+        assert_eq!(
+            present("rnd = random\nimport random\n"),
+            [Rule::InsecureRandomForSecret]
+        );
+        // `import builtins` can make any name resolve: nothing is left out.
+        assert_eq!(present("import builtins\n"), all);
+        assert_eq!(present("import flask_wtf, OpenSSL.SSL, random\n"), all);
     }
 }

@@ -158,9 +158,6 @@ pub fn target_str(target: &Expr) -> Option<&str> {
     }
 }
 
-/// Whether the module imports `module` or one of its submodules anywhere (`import m`,
-/// `import m.sub`, `from m import x`, `from m.sub import x`). For rules that match a method
-/// name (`.exec_command`, `.extractall`) only in files that use the library.
 /// Whether some qualified name in the file can start with one of `prefixes` (`["random"]`).
 ///
 /// Qualified names are built from the text of an import, from-import or alias binding, with
@@ -171,21 +168,33 @@ pub fn may_resolve_under(
     semantic: &crate::analysis::semantic::SemanticModel,
     prefixes: &[&str],
 ) -> bool {
+    qualified_name_roots(semantic)
+        .any(|text| text.starts_with("builtins") || prefixes.iter().any(|p| text.starts_with(p)))
+}
+
+/// The texts every qualified name in the module starts from (see [`may_resolve_under`]): the
+/// modules and names of its imports and from-imports, and the names its aliases stand for.
+pub fn qualified_name_roots<'s>(
+    semantic: &'s crate::analysis::semantic::SemanticModel,
+) -> impl Iterator<Item = &'s str> {
     use crate::analysis::semantic::BindingKind;
-    semantic.bindings().iter().any(|binding| {
-        let text = match &binding.kind {
-            BindingKind::Import { module } => module.as_str(),
-            BindingKind::FromImport { qualified } => qualified.as_str(),
+    semantic
+        .bindings()
+        .iter()
+        .filter_map(|binding| match &binding.kind {
+            BindingKind::Import { module } => Some(module.as_str()),
+            BindingKind::FromImport { qualified } => Some(qualified.as_str()),
             BindingKind::Assignment {
                 alias_of: Some(alias),
                 ..
-            } => alias.as_str(),
-            _ => return false,
-        };
-        text.starts_with("builtins") || prefixes.iter().any(|prefix| text.starts_with(prefix))
-    })
+            } => Some(alias.as_str()),
+            _ => None,
+        })
 }
 
+/// Whether the module imports `module` or one of its submodules anywhere (`import m`,
+/// `import m.sub`, `from m import x`, `from m.sub import x`). For rules that match a method
+/// name (`.exec_command`, `.extractall`) only in files that use the library.
 pub fn module_imports(semantic: &crate::analysis::semantic::SemanticModel, module: &str) -> bool {
     use crate::analysis::semantic::BindingKind;
     let within = |name: &str| {

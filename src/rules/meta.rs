@@ -117,6 +117,11 @@ pub struct Hooks {
     pub module: Option<ModuleHook>,
     /// Setting names (`DEBUG`, `SECRET_KEY`) and the hook called for each assignment of one.
     pub setting: Option<(&'static [&'static str], SettingHook)>,
+    /// When not empty, the hooks called for every call, statement or expression of a kind run
+    /// only in modules where some qualified name can start with one of these prefixes (see
+    /// `helpers::may_resolve_under`; decided once per file). Only for rules that can report
+    /// nothing elsewhere: every finding of theirs rests on such a name.
+    pub only_resolving_under: &'static [&'static str],
 }
 
 /// The kind of a statement, for narrowing a statement hook to the nodes it looks at: the
@@ -396,5 +401,6 @@ impl Hooks {
         expr_kinds: Kinds::ALL,
         module: None,
         setting: None,
+        only_resolving_under: &[],
     };
 }

@@ -3,7 +3,6 @@
 use crate::analysis::checker::{CallSite, Checker};
 use crate::analysis::syntax::{Expr, Ranged, Stmt};
 use crate::declare_rule;
-use crate::rules::helpers::may_resolve_under;
 use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 
 /// Protocol constants that select an obsolete SSL/TLS version (bandit's list without
@@ -91,14 +90,18 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "SSL/TLS pinned to SSLv2, SSLv3, TLS 1.0 or TLS 1.1",
-    hooks: Hooks { call: Some((&[], check)), stmt: Some(check_assignment), stmt_kinds: Kinds::stmts(&[StmtKind::Assign]), ..Hooks::NONE },
+    hooks: Hooks {
+        call: Some((&[], check)),
+        stmt: Some(check_assignment),
+        stmt_kinds: Kinds::stmts(&[StmtKind::Assign]),
+        // Every protocol constant reported resolves under one of them.
+        only_resolving_under: BAD_PROTOCOL_ROOTS,
+        ..Hooks::NONE
+    },
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {
     // This runs for every call: skip files where no name can resolve under `ssl`/`OpenSSL`.
-    if !checker.file_fact(|checker| may_resolve_under(checker.semantic, BAD_PROTOCOL_ROOTS)) {
-        return;
-    }
     let arguments = &site.call.arguments;
     let values = arguments
         .args

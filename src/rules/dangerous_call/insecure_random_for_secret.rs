@@ -5,7 +5,7 @@ use crate::analysis::checker::Checker;
 use crate::analysis::syntax::{Expr, Ranged, Stmt, Visitor, visitor};
 use crate::declare_rule;
 use crate::rules::dangerous_call::random::PSEUDO_RANDOM;
-use crate::rules::helpers::{contains_ignore_ascii_case, may_resolve_under, target_str};
+use crate::rules::helpers::{contains_ignore_ascii_case, target_str};
 use crate::rules::meta::{Hooks, Kinds, RuleMeta, StmtKind};
 use crate::rules::misconfiguration::web_support::any_subexpression;
 
@@ -82,7 +82,13 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: Medium,
     summary: "Secret (token, password, key, nonce, salt) generated with the predictable `random` module",
-    hooks: Hooks { stmt: Some(check), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Return]), ..Hooks::NONE },
+    hooks: Hooks {
+        stmt: Some(check),
+        stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Return]),
+        // Every callee this rule looks for is `random.*`.
+        only_resolving_under: &["random"],
+        ..Hooks::NONE
+    },
 };
 
 /// Whether a variable or function name looks like it holds a secret.
@@ -161,10 +167,6 @@ fn random_call_in(checker: &Checker, expr: &Expr) -> Option<String> {
 }
 
 fn check(checker: &mut Checker, stmt: &Stmt) {
-    // Every callee this rule looks for is `random.*`: skip files where nothing can be.
-    if !checker.file_fact(|checker| may_resolve_under(checker.semantic, &["random"])) {
-        return;
-    }
     let value = match stmt {
         Stmt::Assign(assign) => Some(&*assign.value),
         Stmt::AnnAssign(assign) => assign.value.as_deref(),

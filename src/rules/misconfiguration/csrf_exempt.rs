@@ -41,7 +41,13 @@ pub const META: RuleMeta = declare_rule! {
     severity: Medium,
     confidence: Medium,
     summary: "View exempted from CSRF protection (`csrf_exempt` / `csrf.exempt`)",
-    hooks: Hooks { expr: Some(check), expr_kinds: Kinds::exprs(&[ExprKind::Name, ExprKind::Attribute]), ..Hooks::NONE },
+    hooks: Hooks {
+        expr: Some(check),
+        expr_kinds: Kinds::exprs(&[ExprKind::Name, ExprKind::Attribute]),
+        // Both decorators are recognized by their qualified names.
+        only_resolving_under: &["django", "flask_wtf"],
+        ..Hooks::NONE
+    },
 };
 
 const CSRF_PROTECT: &[&str] = &["flask_wtf.csrf.CSRFProtect", "flask_wtf.CSRFProtect"];
