@@ -46,6 +46,8 @@ pub const META: RuleMeta = declare_rule! {
     hooks: Hooks {
         call: Some((FAST_HASHES, check_call)),
         stmt: Some(check_stmt), stmt_kinds: Kinds::stmts(&[StmtKind::Assign, StmtKind::AnnAssign, StmtKind::Expr]),
+        // Every fast hash is a `hashlib` constructor.
+        only_resolving_under: &["hashlib"],
         ..Hooks::NONE
     },
 };

@@ -50,7 +50,12 @@ pub const META: RuleMeta = declare_rule! {
     severity: High,
     confidence: High,
     summary: "CORS allows any origin with credentials: any site can read authenticated responses",
-    hooks: Hooks { call: Some((&[], check)), module: Some(check_django_settings), ..Hooks::NONE },
+    hooks: Hooks {
+        call: Some((CALLEES, check)),
+        call_methods: &["add_middleware"],
+        module: Some(check_django_settings),
+        ..Hooks::NONE
+    },
 };
 
 const CORS_MIDDLEWARE: &[&str] = &[
@@ -62,6 +67,17 @@ const FLASK_CORS: &[&str] = &[
     "flask_cors.cross_origin",
     "flask_cors.extension.CORS",
     "flask_cors.decorator.cross_origin",
+];
+/// Every callee [`check`] looks at (besides `.add_middleware(...)` on any receiver).
+const CALLEES: &[&str] = &[
+    "starlette.middleware.cors.CORSMiddleware",
+    "fastapi.middleware.cors.CORSMiddleware",
+    "flask_cors.CORS",
+    "flask_cors.cross_origin",
+    "flask_cors.extension.CORS",
+    "flask_cors.decorator.cross_origin",
+    "starlette.middleware.Middleware",
+    "fastapi.middleware.Middleware",
 ];
 
 /// `"*"`, or a list/tuple containing `"*"`.
@@ -213,5 +229,20 @@ fn check_django_settings(checker: &mut Checker, body: &[Stmt]) {
              website can make authenticated requests and read the responses; set \
              `CORS_ALLOWED_ORIGINS` instead",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CALLEES, CORS_MIDDLEWARE, FLASK_CORS};
+
+    #[test]
+    fn the_call_hook_is_selected_by_every_callee_it_checks() {
+        for callee in CORS_MIDDLEWARE.iter().chain(FLASK_CORS) {
+            assert!(
+                CALLEES.contains(callee),
+                "{callee} does not select the call hook"
+            );
+        }
     }
 }
