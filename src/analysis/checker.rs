@@ -23,7 +23,7 @@ use crate::analysis::settings;
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::helpers::qualified_name_roots;
+use crate::rules::helpers::{is_test_path, qualified_name_roots};
 use crate::rules::meta::{
     CallHook, ExprHook, ExprKind, ModuleHook, SettingHook, StmtHook, StmtKind,
 };
@@ -324,6 +324,8 @@ pub struct Checker<'a> {
     claims: Vec<(Rule, TextRange)>,
     /// Buffer for the callee names resolved (one allocation per file).
     callee: String,
+    /// Whether the file is test code (see [`Checker::in_test_file`]).
+    in_test_file: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -348,6 +350,7 @@ impl<'a> Checker<'a> {
             findings: Vec::new(),
             current_rule: None,
             callee: String::new(),
+            in_test_file: is_test_path(path),
             claims: Vec::new(),
         }
     }
@@ -399,6 +402,12 @@ impl<'a> Checker<'a> {
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
+    }
+
+    /// Whether the file is test code by its path (`test_*.py`, under `tests/`, ...), where
+    /// some rules stay silent; decided once per file.
+    pub fn in_test_file(&self) -> bool {
+        self.in_test_file
     }
 
     /// The running rule claims the expression at `range`: [`Checker::is_claimed`] then

@@ -247,3 +247,37 @@ pub fn qualified_or_callee(
         _ => checker.qualified_name(expr),
     }
 }
+
+/// Whether a scan-root-relative path is test code (`test_*.py`, `*_test.py`, `conftest.py`,
+/// or under a `tests`, `test` or `testing` directory).
+pub fn is_test_path(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.starts_with("test_")
+        || file.ends_with("_test.py")
+        || file == "conftest.py"
+        || path
+            .split('/')
+            .any(|part| part == "tests" || part == "test" || part == "testing")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_code_is_told_by_its_file_name_or_a_directory() {
+        for path in [
+            "test_app.py",
+            "pkg/app_test.py",
+            "conftest.py",
+            "tests/helpers.py",
+            "src/test/util.py",
+            "a/testing/b.py",
+        ] {
+            assert!(is_test_path(path), "{path}");
+        }
+        for path in ["app.py", "latest_app.py", "pkg/contest.py", "attest/app.py", "tests.py"] {
+            assert!(!is_test_path(path), "{path}");
+        }
+    }
+}

@@ -189,7 +189,7 @@ fn is_literalish(expr: &Expr) -> bool {
 
 fn check(checker: &mut Checker, expr: &Expr) {
     let Expr::Compare(compare) = expr else { return };
-    if crate::rules::misc::assert_used::is_test_path(checker.path) {
+    if checker.in_test_file() {
         return;
     }
     if checker

@@ -68,20 +68,10 @@ const ACCESS_WORDS: &[&str] = &[
     "verified",
 ];
 
-/// Test code may assert freely.
-pub fn is_test_path(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    file.starts_with("test_")
-        || file.ends_with("_test.py")
-        || file == "conftest.py"
-        || path
-            .split('/')
-            .any(|part| part == "tests" || part == "test" || part == "testing")
-}
-
 fn check(checker: &mut Checker, stmt: &Stmt) {
     let Stmt::Assert(assert) = stmt else { return };
-    if is_test_path(checker.path) {
+    // Test code may assert freely.
+    if checker.in_test_file() {
         return;
     }
     let mut names = NameCollector(Vec::new());
