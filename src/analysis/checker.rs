@@ -6,11 +6,11 @@
 //! scan's option lists or the rule's tables) and by method name (`.set_cookie(...)` on any
 //! receiver), so a call to `subprocess.Popen` costs a hash lookup or two plus the few rules
 //! interested in it, however many rules exist. Only rules that must look at every call (a
-//! `verify=False` keyword, whatever the callee) run for all of them, and of those, and of the
-//! hooks on every statement or expression of a kind, a rule whose findings all rest on names
-//! from one library (`random`, `ssl`) is left out of modules whose imports cannot name it
-//! (decided once per module). Framework settings (`DEBUG = True`) are extracted once per
-//! statement and handed to the rules that listed the setting's name (see
+//! `verify=False` keyword, whatever the callee) run for all of them. Those hooks, and the ones
+//! on every statement or expression of a kind, are left out of a module when their rule's
+//! findings all rest on names from one library (`random`, `ssl`) that the module's imports
+//! cannot name: decided once per module. Framework settings (`DEBUG = True`) are extracted
+//! once per statement and handed to the rules that listed the setting's name (see
 //! `analysis::settings`). Rules report through [`Checker::report`]; turning reports into
 //! positioned, fingerprinted findings happens in `analysis::analyse`.
 
@@ -23,7 +23,7 @@ use crate::analysis::settings;
 use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::helpers::{is_test_path, qualified_name_roots};
+use crate::rules::helpers::{is_test_path, qualified_name_roots, root_may_resolve_under};
 use crate::rules::meta::{
     CallHook, ExprHook, ExprKind, ModuleHook, SettingHook, StmtHook, StmtKind,
 };
@@ -154,7 +154,7 @@ impl Dispatch {
         let all_open = (1usize << self.gates.len()) - 1;
         for root in qualified_name_roots(semantic) {
             for (index, (_, prefixes)) in self.gates.iter().enumerate() {
-                if root.starts_with("builtins") || prefixes.iter().any(|p| root.starts_with(p)) {
+                if root_may_resolve_under(root, prefixes) {
                     open |= 1 << index;
                 }
             }

@@ -168,8 +168,13 @@ pub fn may_resolve_under(
     semantic: &crate::analysis::semantic::SemanticModel,
     prefixes: &[&str],
 ) -> bool {
-    qualified_name_roots(semantic)
-        .any(|text| text.starts_with("builtins") || prefixes.iter().any(|p| text.starts_with(p)))
+    qualified_name_roots(semantic).any(|root| root_may_resolve_under(root, prefixes))
+}
+
+/// Whether qualified names built from `root` (one of [`qualified_name_roots`]) can start
+/// with one of `prefixes`.
+pub fn root_may_resolve_under(root: &str, prefixes: &[&str]) -> bool {
+    root.starts_with("builtins") || prefixes.iter().any(|prefix| root.starts_with(prefix))
 }
 
 /// The texts every qualified name in the module starts from (see [`may_resolve_under`]): the
@@ -276,7 +281,13 @@ mod tests {
         ] {
             assert!(is_test_path(path), "{path}");
         }
-        for path in ["app.py", "latest_app.py", "pkg/contest.py", "attest/app.py", "tests.py"] {
+        for path in [
+            "app.py",
+            "latest_app.py",
+            "pkg/contest.py",
+            "attest/app.py",
+            "tests.py",
+        ] {
             assert!(!is_test_path(path), "{path}");
         }
     }
