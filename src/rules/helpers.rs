@@ -158,26 +158,18 @@ pub fn target_str(target: &Expr) -> Option<&str> {
     }
 }
 
-/// Whether some qualified name in the file can start with one of `prefixes` (`["random"]`).
+/// Whether qualified names built from `root` (one of [`qualified_name_roots`]) can start
+/// with one of `prefixes` (`["random"]`).
 ///
 /// Qualified names are built from the text of an import, from-import or alias binding, with
 /// attributes appended and a leading `builtins.` dropped; bare builtins resolve to their own
-/// names. So if no such binding text starts with a prefix (or with `builtins`), no callee
-/// in the file resolves under it: a per-file test that lets hooks skip name resolution.
-pub fn may_resolve_under(
-    semantic: &crate::analysis::semantic::SemanticModel,
-    prefixes: &[&str],
-) -> bool {
-    qualified_name_roots(semantic).any(|root| root_may_resolve_under(root, prefixes))
-}
-
-/// Whether qualified names built from `root` (one of [`qualified_name_roots`]) can start
-/// with one of `prefixes`.
+/// names. So if no root of a module starts with a prefix (or with `builtins`), no callee in
+/// it resolves under the prefix: a per-module test that lets hooks skip the module.
 pub fn root_may_resolve_under(root: &str, prefixes: &[&str]) -> bool {
     root.starts_with("builtins") || prefixes.iter().any(|prefix| root.starts_with(prefix))
 }
 
-/// The texts every qualified name in the module starts from (see [`may_resolve_under`]): the
+/// The texts every qualified name in the module starts from (see [`root_may_resolve_under`]): the
 /// modules and names of its imports and from-imports, and the names its aliases stand for.
 pub fn qualified_name_roots<'s>(
     semantic: &'s crate::analysis::semantic::SemanticModel,

@@ -119,8 +119,8 @@ pub struct Hooks {
     pub setting: Option<(&'static [&'static str], SettingHook)>,
     /// When not empty, the hooks called for every call, statement or expression of a kind run
     /// only in modules where some qualified name can start with one of these prefixes (see
-    /// `helpers::may_resolve_under`; decided once per file). Only for rules whose node hooks
-    /// can report nothing elsewhere: every such finding rests on such a name.
+    /// `helpers::root_may_resolve_under`; decided once per file). Only for rules whose node
+    /// hooks can report nothing elsewhere: every such finding rests on such a name.
     pub only_resolving_under: &'static [&'static str],
 }
 
