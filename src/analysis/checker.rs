@@ -756,7 +756,7 @@ def configure(app):
         // Which of `rules` have node hooks in a module with this source.
         let present = |source: &str| -> Vec<Rule> {
             let parsed = parse_module(source);
-            let semantic = SemanticModel::build(parsed.body(), None, false);
+            let semantic = SemanticModel::build(&parsed, None, false);
             let hooks = dispatch.node_hooks_for(&semantic);
             let mut found: Vec<Rule> = (hooks.calls_any.iter().map(|(rule, _)| *rule))
                 .chain(

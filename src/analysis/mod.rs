@@ -151,7 +151,7 @@ impl Analyzer {
         }
         let summaries = {
             let lines = LineMap::new(&text);
-            let semantic = SemanticModel::build(parsed.body(), Some(&module_name), is_package);
+            let semantic = SemanticModel::build(&parsed, Some(&module_name), is_package);
             taint::summarize_module(
                 parsed.body(),
                 &semantic,
@@ -317,7 +317,7 @@ impl Analyzer {
             return result;
         }
         let (module_name, is_package) = module_name_of(input.path);
-        let semantic = SemanticModel::build(parsed.body(), module_name.as_deref(), is_package);
+        let semantic = SemanticModel::build(&parsed, module_name.as_deref(), is_package);
         let checker = Checker::new(&semantic, &lines, input.path, &self.options, &self.dispatch);
         let mut raw = checker.run(parsed.body());
         // Skip the taint pass when it cannot report anything and no pattern finding needs its

@@ -15,7 +15,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::concat;
-use crate::analysis::syntax::{Expr, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor};
+use crate::analysis::syntax::{
+    Expr, ParsedModule, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor,
+};
 
 pub type ScopeId = u32;
 pub type BindingId = u32;
@@ -271,8 +273,11 @@ const BUILTINS: &[&str] = &[
 impl<'a> SemanticModel<'a> {
     /// Build the model of a module. `module_name` is its dotted name (`pkg.views`), `is_package`
     /// is true for `__init__.py`; both only serve relative imports.
-    pub fn build(body: &'a [Stmt], module_name: Option<&str>, is_package: bool) -> Self {
+    pub fn build(parsed: &'a ParsedModule, module_name: Option<&str>, is_package: bool) -> Self {
+        let body = parsed.body();
         let mut builder = Builder {
+            parsed,
+            in_binding_expression: false,
             model: SemanticModel {
                 scopes: Vec::new(),
                 bindings: Vec::new(),
@@ -576,6 +581,11 @@ impl Scope<'_> {
 }
 
 struct Builder<'a> {
+    /// The module's tokens tell which expressions may bind names; the others are not walked.
+    parsed: &'a ParsedModule,
+    /// Whether the expression being visited lies inside one that may bind names (which was
+    /// asked once, for the outermost).
+    in_binding_expression: bool,
     model: SemanticModel<'a>,
     scope: ScopeId,
     package: Option<Vec<String>>,
@@ -718,6 +728,59 @@ impl<'a> Builder<'a> {
                 parameter.range(),
                 visible_from,
             );
+        }
+    }
+
+    /// The part of `visit_expr` for an expression that may bind names.
+    fn visit_binding_expression(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameter_defaults(parameters);
+                }
+                let previous = self.push_scope(ScopeKind::Lambda, Some("<lambda>"), lambda.range);
+                if let Some(parameters) = &lambda.parameters {
+                    self.bind_parameters(parameters, lambda.range.start());
+                }
+                self.visit_expr(&lambda.body);
+                self.scope = previous;
+            }
+            Expr::ListComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => {
+                let elements: Vec<&Expr> = comp
+                    .key
+                    .as_deref()
+                    .into_iter()
+                    .chain([&*comp.value])
+                    .collect();
+                self.visit_comprehension(expr, &comp.generators, &elements)
+            }
+            Expr::Named(named) => {
+                self.visit_expr(&named.value);
+                // PEP 572: the target binds in the nearest non-comprehension scope.
+                let mut scope = self.scope;
+                while self.model.scope(scope).kind == ScopeKind::Comprehension {
+                    match self.model.scope(scope).parent {
+                        Some(parent) => scope = parent,
+                        None => break,
+                    }
+                }
+                if let Expr::Name(name) = &*named.target {
+                    let kind = self.assignment_kind(true, &named.value);
+                    self.push(Binding {
+                        name: name.id.as_str(),
+                        kind,
+                        scope,
+                        range: name.range,
+                        source_range: named.range,
+                        visible_from: named.range.end(),
+                        value: Some(&*named.value),
+                    });
+                }
+            }
+            _ => visitor::walk_expr(self, expr),
         }
     }
 
@@ -1037,54 +1100,16 @@ impl<'a> Visitor<'a> for Builder<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(lambda) => {
-                if let Some(parameters) = &lambda.parameters {
-                    self.visit_parameter_defaults(parameters);
-                }
-                let previous = self.push_scope(ScopeKind::Lambda, Some("<lambda>"), lambda.range);
-                if let Some(parameters) = &lambda.parameters {
-                    self.bind_parameters(parameters, lambda.range.start());
-                }
-                self.visit_expr(&lambda.body);
-                self.scope = previous;
+        // Most expressions bind nothing, and walking them was most of this pass's time.
+        if !self.in_binding_expression {
+            if !self.parsed.may_bind_within(expr.range()) {
+                return;
             }
-            Expr::ListComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::SetComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::Generator(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::DictComp(comp) => {
-                let elements: Vec<&Expr> = comp
-                    .key
-                    .as_deref()
-                    .into_iter()
-                    .chain([&*comp.value])
-                    .collect();
-                self.visit_comprehension(expr, &comp.generators, &elements)
-            }
-            Expr::Named(named) => {
-                self.visit_expr(&named.value);
-                // PEP 572: the target binds in the nearest non-comprehension scope.
-                let mut scope = self.scope;
-                while self.model.scope(scope).kind == ScopeKind::Comprehension {
-                    match self.model.scope(scope).parent {
-                        Some(parent) => scope = parent,
-                        None => break,
-                    }
-                }
-                if let Expr::Name(name) = &*named.target {
-                    let kind = self.assignment_kind(true, &named.value);
-                    self.push(Binding {
-                        name: name.id.as_str(),
-                        kind,
-                        scope,
-                        range: name.range,
-                        source_range: named.range,
-                        visible_from: named.range.end(),
-                        value: Some(&*named.value),
-                    });
-                }
-            }
-            _ => visitor::walk_expr(self, expr),
+            self.in_binding_expression = true;
+            self.visit_binding_expression(expr);
+            self.in_binding_expression = false;
+        } else {
+            self.visit_binding_expression(expr);
         }
     }
 
@@ -1116,7 +1141,7 @@ mod tests {
     /// Resolve the callee of every call in `source` (in the scope it appears in), in order.
     fn callees(source: &str) -> Vec<Option<String>> {
         let parsed = parse_module(source);
-        let model = SemanticModel::build(parsed.body(), Some("pkg.mod"), false);
+        let model = SemanticModel::build(&parsed, Some("pkg.mod"), false);
         let mut collector = CallCollector {
             model: &model,
             scope: MODULE_SCOPE,
@@ -1210,7 +1235,7 @@ def g():
 print(os.environ, twice, reader)
 ";
         let parsed = parse_module(source);
-        let model = SemanticModel::build(parsed.body(), Some("pkg.mod"), false);
+        let model = SemanticModel::build(&parsed, Some("pkg.mod"), false);
         let mut names: Vec<&str> = model.bindings.iter().map(|binding| binding.name).collect();
         names.extend(BUILTINS.iter().copied().take(8));
         names.extend(["len", "type", "open", "print", "sorted", "undefined"]);
@@ -1218,7 +1243,7 @@ print(os.environ, twice, reader)
             model.qualified_name_of(scope, name, at).map(str::to_string)
         };
         // The same model without the shortcuts resolves every name by scope and position.
-        let mut by_scopes = SemanticModel::build(parsed.body(), Some("pkg.mod"), false);
+        let mut by_scopes = SemanticModel::build(&parsed, Some("pkg.mod"), false);
         by_scopes.qualifiable = None;
         let mut compared = 0;
         for (scope, _) in model.scopes() {
@@ -1323,7 +1348,7 @@ print(os.environ, twice, reader)
     #[test]
     fn star_imports_are_noted() {
         let parsed = parse_module("from subprocess import *\n");
-        let model = SemanticModel::build(parsed.body(), None, false);
+        let model = SemanticModel::build(&parsed, None, false);
         assert_eq!(
             model.scope(MODULE_SCOPE).star_imports,
             vec!["subprocess".to_string()]
@@ -1334,7 +1359,7 @@ print(os.environ, twice, reader)
     fn def_use_points_at_the_binding_in_effect() {
         let source = "x = 1\nx = x + 1\nprint(x)\n";
         let parsed = parse_module(source);
-        let model = SemanticModel::build(parsed.body(), None, false);
+        let model = SemanticModel::build(&parsed, None, false);
         let rhs_use = TextSize::from(10); // the `x` in `x + 1`
         let first = model.resolve_name(MODULE_SCOPE, "x", rhs_use).unwrap();
         assert_eq!(model.binding(first).source_range.start(), TextSize::from(0));
@@ -1350,7 +1375,7 @@ print(os.environ, twice, reader)
     fn comprehension_and_walrus_scoping() {
         let source = "import os\nys = [os.system(v) for v in xs if (n := len(v))]\nprint(n)\n";
         let parsed = parse_module(source);
-        let model = SemanticModel::build(parsed.body(), None, false);
+        let model = SemanticModel::build(&parsed, None, false);
         assert!(!model.scope(MODULE_SCOPE).bindings_of("n").is_empty());
         assert!(model.scope(MODULE_SCOPE).bindings_of("v").is_empty());
         assert!(callees(source).contains(&some("os.system")));
@@ -1361,7 +1386,7 @@ print(os.environ, twice, reader)
         let source =
             "IV = b'0' * 16\nctx = 1\nctx = 2\nwith open(p) as f:\n    pass\nprint(IV, ctx, f)\n";
         let parsed = parse_module(source);
-        let model = SemanticModel::build(parsed.body(), None, false);
+        let model = SemanticModel::build(&parsed, None, false);
         let Stmt::Expr(call) = &parsed.body()[4] else {
             panic!("expected the print call")
         };
@@ -1391,7 +1416,7 @@ print(os.environ, twice, reader)
              def f():\n    g = lambda: [lambda: 0 for _ in y]\n\
              \x20   class B:\n        z = [1 for _ in y]\n",
         );
-        let model = SemanticModel::build(parsed.body(), None, false);
+        let model = SemanticModel::build(&parsed, None, false);
         let names: Vec<String> = model.scopes().map(|(id, _)| model.qualname(id)).collect();
         assert_eq!(
             names,

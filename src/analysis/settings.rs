@@ -149,7 +149,7 @@ mod tests {
     /// (name, origin) of every setting each statement of a module-level `source` assigns.
     fn settings(source: &str, wanted: &[&str]) -> Vec<(String, String)> {
         let parsed = parse_module(source);
-        let semantic = SemanticModel::build(parsed.body(), Some("config"), false);
+        let semantic = SemanticModel::build(&parsed, Some("config"), false);
         parsed
             .body()
             .iter()

@@ -42,6 +42,10 @@ pub struct ParsedModule {
     /// An upper bound of the tree's nesting read from its tokens ([`nesting_bound`]); `None`
     /// for a file with syntax errors, whose recovered tree is not bounded by its tokens.
     nesting_bound: Option<usize>,
+    /// Offsets of the tokens that can start a node binding names inside an expression
+    /// (`lambda`, `:=`, and `for`, which every comprehension has), in source order; `None` for a
+    /// file with syntax errors, whose recovered nodes need not span their tokens.
+    binding_marks: Option<Vec<TextSize>>,
 }
 
 impl ParsedModule {
@@ -66,6 +70,18 @@ impl ParsedModule {
             }
         }
         false
+    }
+
+    /// Whether an expression spanning `range` may hold a lambda, a comprehension or an
+    /// assignment expression — the only expressions that bind names. Every such node spans
+    /// the token that starts it (`lambda`, a comprehension's `for`, `:=`), so a range with none
+    /// of those tokens holds none of them. Always true for a file with syntax errors.
+    pub fn may_bind_within(&self, range: TextRange) -> bool {
+        let Some(marks) = &self.binding_marks else {
+            return true;
+        };
+        let first = marks.partition_point(|&offset| offset < range.start());
+        marks.get(first).is_some_and(|&offset| offset < range.end())
     }
 }
 
@@ -95,14 +111,21 @@ const DROP_STACK_BYTES_PER_LEVEL: usize = 512;
 pub fn parse_module(text: &str) -> ParsedModule {
     let parsed = ruff_python_parser::parse_unchecked(text, ParseOptions::from(Mode::Module));
     let mut comments = Vec::new();
+    let mut binding_marks = Vec::new();
     let mut shape = TokenShape::default();
     for token in parsed.tokens().iter() {
-        if token.kind() == TokenKind::Comment {
-            comments.push(token.range());
+        match token.kind() {
+            TokenKind::Comment => comments.push(token.range()),
+            TokenKind::Lambda | TokenKind::ColonEqual | TokenKind::For => {
+                binding_marks.push(token.start());
+            }
+            _ => {}
         }
         shape.add(token.kind());
     }
-    let nesting_bound = parsed.errors().is_empty().then(|| shape.nesting_bound());
+    let valid = parsed.errors().is_empty();
+    let nesting_bound = valid.then(|| shape.nesting_bound());
+    let binding_marks = valid.then_some(binding_marks);
     let errors = parsed
         .errors()
         .iter()
@@ -118,6 +141,7 @@ pub fn parse_module(text: &str) -> ParsedModule {
         comments,
         text_len: text.len(),
         nesting_bound,
+        binding_marks,
     }
 }
 
@@ -443,6 +467,87 @@ mod tests {
             .join()
             .expect("no bound below a nesting");
         assert!(checked > 50, "only {checked} files checked");
+    }
+
+    /// Every node that binds names inside an expression spans one of the tokens the semantic
+    /// model's builder looks for before walking an expression: on every bundled file (and
+    /// `SNAKEGUARD_CORPUS`), and on the forms that hide them best.
+    #[test]
+    fn every_binding_expression_spans_a_binding_mark() {
+        struct Binders<'p> {
+            parsed: &'p ParsedModule,
+            seen: usize,
+        }
+        impl<'a> Visitor<'a> for Binders<'_> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if matches!(
+                    expr,
+                    Expr::Lambda(_)
+                        | Expr::ListComp(_)
+                        | Expr::SetComp(_)
+                        | Expr::DictComp(_)
+                        | Expr::Generator(_)
+                        | Expr::Named(_)
+                ) {
+                    self.seen += 1;
+                    assert!(
+                        self.parsed.may_bind_within(expr.range()),
+                        "{expr:?} spans no binding mark"
+                    );
+                }
+                visitor::walk_expr(self, expr);
+            }
+        }
+        let count = |text: &str| {
+            let parsed = parse_module(text);
+            assert!(parsed.binding_marks.is_some(), "{text}");
+            let mut binders = Binders {
+                parsed: &parsed,
+                seen: 0,
+            };
+            binders.visit_body(parsed.body());
+            binders.seen
+        };
+        let hidden = "f(f'{[x for x in y]}', key=lambda k: k)\nif (n := len(a)) > 1: pass\n\
+                      d = {k: v async for k, v in g()}\nt = t'{(lambda: 1)()}'\n";
+        assert_eq!(count(hidden), 5);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
+        dirs.extend(std::env::var_os("SNAKEGUARD_CORPUS").map(std::path::PathBuf::from));
+        let files = crate::analysis::test_files::python_files_under(&dirs);
+        let seen = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let mut seen = 0;
+                for path in files {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    if parse_module(&text).binding_marks.is_some() {
+                        seen += count(&text);
+                    }
+                }
+                seen
+            })
+            .expect("thread")
+            .join()
+            .expect("every binding expression spans a mark");
+        assert!(seen > 0, "no binding expression seen");
+    }
+
+    /// Outside an expression that binds, no mark: `for` statements' own keyword lies outside
+    /// their expressions.
+    #[test]
+    fn expressions_without_binding_tokens_are_known_not_to_bind() {
+        let text = "for item in items(a, b):\n    total = item + g(x=1)\n";
+        let parsed = parse_module(text);
+        let [Stmt::For(for_stmt)] = parsed.body() else {
+            panic!("one for statement");
+        };
+        assert!(!parsed.may_bind_within(for_stmt.iter.range()));
+        assert!(parsed.may_bind_within(for_stmt.range()));
+        let broken = parse_module("x = (1 +\n");
+        assert!(broken.may_bind_within(TextRange::new(0.into(), 1.into())));
     }
 
     #[test]

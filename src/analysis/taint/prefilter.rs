@@ -431,7 +431,7 @@ mod tests {
 
     fn may(source: &str) -> bool {
         let parsed = parse_module(source);
-        let semantic = SemanticModel::build(parsed.body(), None, false);
+        let semantic = SemanticModel::build(&parsed, None, false);
         source_sites(parsed.body(), &semantic, &Models::builtin(), None).anywhere()
     }
 
@@ -454,7 +454,7 @@ mod tests {
             def defaults(a=os.getenv('B')):\n    return a\n\
             class View:\n    def get(self, request):\n        return 1\n    def other(self):\n        return [lambda: input()]\n";
         let parsed = parse_module(source);
-        let semantic = SemanticModel::build(parsed.body(), None, false);
+        let semantic = SemanticModel::build(&parsed, None, false);
         let sites = source_sites(parsed.body(), &semantic, &Models::builtin(), None);
         assert!(sites.anywhere());
         let def = |name: &str| {

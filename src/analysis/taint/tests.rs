@@ -29,7 +29,7 @@ fn report(
 fn facts_answer_constant_sanitized_and_tainted() {
     let source = "import os\nfrom flask import request\nimport shlex\ndef f():\n    a = request.args['x']\n    os.system(a)\n    os.system(shlex.quote(a))\n    os.system('ls')\n";
     let parsed = parse_module(source);
-    let semantic = SemanticModel::build(parsed.body(), Some("app"), false);
+    let semantic = SemanticModel::build(&parsed, Some("app"), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
     let result = report(parsed.body(), &semantic, &lines, "app.py", &config, None);
@@ -62,7 +62,7 @@ fn facts_answer_constant_sanitized_and_tainted() {
 /// them.
 fn summaries_of(source: &str, path: &str, module: &str) -> ExternalSummaries<'static> {
     let parsed = parse_module(source);
-    let semantic = SemanticModel::build(parsed.body(), Some(module), false);
+    let semantic = SemanticModel::build(&parsed, Some(module), false);
     let lines = LineMap::new(source);
     summarize_module(
         parsed.body(),
@@ -84,7 +84,7 @@ fn analyse_using(
     summaries: &ExternalSummaries,
 ) -> (TaintResult, LineMap<'static>) {
     let parsed = parse_module(source);
-    let semantic = SemanticModel::build(parsed.body(), Some(module), false);
+    let semantic = SemanticModel::build(&parsed, Some(module), false);
     let lines = LineMap::new(source);
     let config = TaintConfig::new(&taint_rules(), Models::builtin()).unwrap();
     let result = report(
@@ -197,7 +197,7 @@ fn taint_cost_on_stdlib() {
         if parsed.too_deep() {
             continue;
         }
-        let semantic = SemanticModel::build(parsed.body(), None, false);
+        let semantic = SemanticModel::build(&parsed, None, false);
         let lines = LineMap::new(&text);
         let start = Instant::now();
         let result = report(parsed.body(), &semantic, &lines, path, &config, None);
