@@ -20,7 +20,10 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::analysis::settings;
-use crate::analysis::syntax::{Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, visitor};
+use crate::analysis::syntax::{
+    ComprehensionParts, Expr, LineMap, Ranged, Stmt, TextRange, Visitor, ast, comprehension_parts,
+    visitor,
+};
 use crate::finding::{Confidence, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::helpers::{is_test_path, qualified_name_roots, root_may_resolve_under};
@@ -522,8 +525,10 @@ impl<'a> Checker<'a> {
     fn visit_comprehension(
         &mut self,
         expr: &'a Expr,
-        generators: &'a [ast::Comprehension],
-        elements: &[&'a Expr],
+        ComprehensionParts {
+            generators,
+            elements,
+        }: ComprehensionParts<'a>,
     ) {
         if let Some(first) = generators.first() {
             self.visit_expr(&first.iter);
@@ -538,7 +543,7 @@ impl<'a> Checker<'a> {
                 self.visit_expr(condition);
             }
         }
-        for element in elements {
+        for element in elements.into_iter().flatten() {
             self.visit_expr(element);
         }
         self.scope = previous;
@@ -645,19 +650,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_expr(&lambda.body);
                 self.scope = previous;
             }
-            Expr::ListComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::SetComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::Generator(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::DictComp(comp) => {
-                let elements: Vec<&Expr> = comp
-                    .key
-                    .as_deref()
-                    .into_iter()
-                    .chain([&*comp.value])
-                    .collect();
-                self.visit_comprehension(expr, &comp.generators, &elements)
-            }
-            _ => visitor::walk_expr(self, expr),
+            _ => match comprehension_parts(expr) {
+                Some(parts) => self.visit_comprehension(expr, parts),
+                None => visitor::walk_expr(self, expr),
+            },
         }
     }
 }

@@ -16,7 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::concat;
 use crate::analysis::syntax::{
-    Expr, ParsedModule, Ranged, Stmt, TextRange, TextSize, Visitor, ast, visitor,
+    ComprehensionParts, Expr, ParsedModule, Ranged, Stmt, TextRange, TextSize, Visitor, ast,
+    comprehension_parts, visitor,
 };
 
 pub type ScopeId = u32;
@@ -745,18 +746,6 @@ impl<'a> Builder<'a> {
                 self.visit_expr(&lambda.body);
                 self.scope = previous;
             }
-            Expr::ListComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::SetComp(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::Generator(comp) => self.visit_comprehension(expr, &comp.generators, &[&comp.elt]),
-            Expr::DictComp(comp) => {
-                let elements: Vec<&Expr> = comp
-                    .key
-                    .as_deref()
-                    .into_iter()
-                    .chain([&*comp.value])
-                    .collect();
-                self.visit_comprehension(expr, &comp.generators, &elements)
-            }
             Expr::Named(named) => {
                 self.visit_expr(&named.value);
                 // PEP 572: the target binds in the nearest non-comprehension scope.
@@ -780,7 +769,10 @@ impl<'a> Builder<'a> {
                     });
                 }
             }
-            _ => visitor::walk_expr(self, expr),
+            _ => match comprehension_parts(expr) {
+                Some(parts) => self.visit_comprehension(expr, parts),
+                None => visitor::walk_expr(self, expr),
+            },
         }
     }
 
@@ -820,8 +812,10 @@ impl<'a> Builder<'a> {
     fn visit_comprehension(
         &mut self,
         expr: &'a Expr,
-        generators: &'a [ast::Comprehension],
-        elements: &[&'a Expr],
+        ComprehensionParts {
+            generators,
+            elements,
+        }: ComprehensionParts<'a>,
     ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
@@ -842,7 +836,7 @@ impl<'a> Builder<'a> {
                 self.visit_expr(condition);
             }
         }
-        for element in elements {
+        for element in elements.into_iter().flatten() {
             self.visit_expr(element);
         }
         self.scope = previous;

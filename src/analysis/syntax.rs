@@ -107,6 +107,28 @@ impl Drop for ParsedModule {
 /// `drop_in_place` frames).
 const DROP_STACK_BYTES_PER_LEVEL: usize = 512;
 
+/// The parts of a comprehension its walkers visit in its own scope: the generators, and what
+/// each element is built from (a dict comprehension's key and value, the others' element).
+pub struct ComprehensionParts<'a> {
+    pub generators: &'a [ast::Comprehension],
+    pub elements: [Option<&'a Expr>; 2],
+}
+
+/// `Some` for a list, set or dict comprehension or a generator expression.
+pub fn comprehension_parts(expr: &Expr) -> Option<ComprehensionParts<'_>> {
+    let (generators, elements) = match expr {
+        Expr::ListComp(comp) => (&comp.generators, [Some(&*comp.elt), None]),
+        Expr::SetComp(comp) => (&comp.generators, [Some(&*comp.elt), None]),
+        Expr::Generator(comp) => (&comp.generators, [Some(&*comp.elt), None]),
+        Expr::DictComp(comp) => (&comp.generators, [comp.key.as_deref(), Some(&*comp.value)]),
+        _ => return None,
+    };
+    Some(ComprehensionParts {
+        generators,
+        elements,
+    })
+}
+
 /// Parse Python source, recovering from errors. Never panics.
 pub fn parse_module(text: &str) -> ParsedModule {
     let parsed = ruff_python_parser::parse_unchecked(text, ParseOptions::from(Mode::Module));
@@ -442,31 +464,43 @@ mod tests {
     /// by `SNAKEGUARD_CORPUS` when set (deep files are walked on a large stack).
     #[test]
     fn the_token_bound_holds_on_every_bundled_file() {
+        let checked = on_every_valid_bundled_file(|path, parsed| {
+            let bound = parsed.nesting_bound.unwrap_or(0);
+            let deepest = deepest(parsed);
+            assert!(bound >= deepest, "{}: {bound} < {deepest}", path.display());
+            1
+        });
+        assert!(checked > 50, "only {checked} files checked");
+    }
+
+    /// The sum of `check` over every Python file without syntax errors among the fixtures and
+    /// examples, and under the directory named by `SNAKEGUARD_CORPUS` when set; run on a large
+    /// stack (deep files are walked).
+    fn on_every_valid_bundled_file(
+        check: impl Fn(&std::path::Path, &ParsedModule) -> usize + Send + 'static,
+    ) -> usize {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
         dirs.extend(std::env::var_os("SNAKEGUARD_CORPUS").map(std::path::PathBuf::from));
         let files = crate::analysis::test_files::python_files_under(&dirs);
-        let checked = std::thread::Builder::new()
+        std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn(move || {
-                let mut checked = 0;
+                let mut sum = 0;
                 for path in files {
                     let Ok(text) = std::fs::read_to_string(&path) else {
                         continue;
                     };
                     let parsed = parse_module(&text);
-                    if let Some(bound) = parsed.nesting_bound {
-                        let deepest = deepest(&parsed);
-                        assert!(bound >= deepest, "{}: {bound} < {deepest}", path.display());
-                        checked += 1;
+                    if parsed.errors.is_empty() {
+                        sum += check(&path, &parsed);
                     }
                 }
-                checked
+                sum
             })
             .expect("thread")
             .join()
-            .expect("no bound below a nesting");
-        assert!(checked > 50, "only {checked} files checked");
+            .expect("the check holds on every file")
     }
 
     /// Every node that binds names inside an expression spans one of the tokens the semantic
@@ -498,40 +532,16 @@ mod tests {
                 visitor::walk_expr(self, expr);
             }
         }
-        let count = |text: &str| {
-            let parsed = parse_module(text);
-            assert!(parsed.binding_marks.is_some(), "{text}");
-            let mut binders = Binders {
-                parsed: &parsed,
-                seen: 0,
-            };
+        fn binders_in(parsed: &ParsedModule) -> usize {
+            assert!(parsed.binding_marks.is_some());
+            let mut binders = Binders { parsed, seen: 0 };
             binders.visit_body(parsed.body());
             binders.seen
-        };
+        }
         let hidden = "f(f'{[x for x in y]}', key=lambda k: k)\nif (n := len(a)) > 1: pass\n\
                       d = {k: v async for k, v in g()}\nt = t'{(lambda: 1)()}'\n";
-        assert_eq!(count(hidden), 5);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
-        dirs.extend(std::env::var_os("SNAKEGUARD_CORPUS").map(std::path::PathBuf::from));
-        let files = crate::analysis::test_files::python_files_under(&dirs);
-        let seen = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || {
-                let mut seen = 0;
-                for path in files {
-                    let Ok(text) = std::fs::read_to_string(&path) else {
-                        continue;
-                    };
-                    if parse_module(&text).binding_marks.is_some() {
-                        seen += count(&text);
-                    }
-                }
-                seen
-            })
-            .expect("thread")
-            .join()
-            .expect("every binding expression spans a mark");
+        assert_eq!(binders_in(&parse_module(hidden)), 5);
+        let seen = on_every_valid_bundled_file(|_, parsed| binders_in(parsed));
         assert!(seen > 0, "no binding expression seen");
     }
 
