@@ -1094,7 +1094,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        // Most expressions bind nothing, and walking them was most of this pass's time.
+        // Most expressions bind nothing, and walking them was about half of this pass's time.
         if !self.in_binding_expression {
             if !self.parsed.may_bind_within(expr.range()) {
                 return;

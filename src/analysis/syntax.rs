@@ -91,8 +91,8 @@ impl Drop for ParsedModule {
         // enough of it is left for the deepest tree this file could hold — the token bound of a
         // valid file, else one level per source byte — and on a fresh stack of that size
         // otherwise. Sizing by the token bound matters: a fresh stack is an mmap and a munmap,
-        // and a munmap interrupts every other core running the scan (about 120 of the
-        // stdlib's files are over 64 KiB, nearly all of them bounded to a few hundred levels).
+        // and a munmap interrupts every other core running the scan (112 of the stdlib's files
+        // are over 64 KiB, nearly all of them bounded to a few hundred levels).
         if let Some(module) = self.module.take() {
             let levels = self.nesting_bound.unwrap_or(self.text_len);
             let stack = levels
@@ -107,8 +107,9 @@ impl Drop for ParsedModule {
 /// `drop_in_place` frames).
 const DROP_STACK_BYTES_PER_LEVEL: usize = 512;
 
-/// The parts of a comprehension its walkers visit in its own scope: the generators, and what
-/// each element is built from (a dict comprehension's key and value, the others' element).
+/// The parts of a comprehension a scope-aware walker visits itself: the generators (the first
+/// iterable is evaluated outside the comprehension's scope), and what each element is built
+/// from (a dict comprehension's key and value, the others' element).
 pub struct ComprehensionParts<'a> {
     pub generators: &'a [ast::Comprehension],
     pub elements: [Option<&'a Expr>; 2],
