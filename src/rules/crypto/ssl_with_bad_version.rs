@@ -101,7 +101,8 @@ pub const META: RuleMeta = declare_rule! {
 };
 
 fn check(checker: &mut Checker, site: &CallSite) {
-    // This runs for every call: skip files where no name can resolve under `ssl`/`OpenSSL`.
+    // Runs for every call, in the modules whose imports can name `ssl` or `OpenSSL` (the
+    // dispatch leaves it out of the others: `only_resolving_under`).
     let arguments = &site.call.arguments;
     let values = arguments
         .args
