@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Scaling benchmark: snakeguard (and its parse-only floor) on ¼, ½, 1, 2 and 4 copies of the
-# CPython stdlib, all cores. Linear growth = time and CPU per file stay constant.
+# Scaling benchmark: snakeguard, snakeguard without its taint pass (`--ignore taint`) and the
+# parse-only floor on ¼, ½, 1, 2 and 4 copies of the CPython stdlib, all cores. Linear growth =
+# time and CPU per file stay constant; the difference between the first two is the taint pass on
+# its own (prefilter, interpretation and the facts pattern rules read).
 #
 # Usage: bench/scaling.sh     (a few minutes)
 # Knobs: RUNS=5, WARMUP=1, SIZES="x0.25 x0.5 x1 x2 x4", SNAKEGUARD=path (as in scan.sh)
@@ -85,6 +87,7 @@ json.dump(meta, open(path, "w"), indent=2)
 PY
     log "$size: $files files, $lines lines"
     commands+=("snakeguard@$size" "$SNAKEGUARD scan $SCALING/$size --format sarif --output /dev/null --fail-on never")
+    commands+=("no-taint@$size" "$SNAKEGUARD scan $SCALING/$size --ignore taint --format sarif --output /dev/null --fail-on never")
     commands+=("parse@$size" "$SNAKEGUARD debug parse $SCALING/$size")
 done
 

@@ -14,7 +14,9 @@
 #   WARMUP=1          untimed warm-up rounds of the fast tools (fills the page cache)
 #   CORPORA_LIST="stdlib django flask"
 #   MODES="all one"   all = every core, one = `taskset -c 0`
-#   TOOLS="snakeguard parse ruff bandit semgrep"
+#   TOOLS="snakeguard no-taint parse ruff bandit semgrep"
+#                     (no-taint = snakeguard with its taint pass off, `--ignore taint`: the
+#                     pattern rules alone, the like-for-like comparison with ruff --select S)
 #   SEMGREP_LIMIT=600 drop semgrep from a corpus once one run took longer (seconds)
 #   SNAKEGUARD=path   benchmark that binary instead of building this checkout
 #
@@ -30,7 +32,7 @@ SLOW_RUNS_PINNED="${SLOW_RUNS_PINNED:-0}"
 WARMUP="${WARMUP:-1}"
 CORPORA_LIST="${CORPORA_LIST:-stdlib django flask}"
 MODES="${MODES:-all one}"
-TOOLS="${TOOLS:-snakeguard parse ruff bandit semgrep}"
+TOOLS="${TOOLS:-snakeguard no-taint parse ruff bandit semgrep}"
 SEMGREP_LIMIT="${SEMGREP_LIMIT:-600}"
 
 ensure_system_tools
@@ -50,6 +52,7 @@ tool_command() {
     local tool="$1" dir="$2" jobs="$3"
     case "$tool" in
         snakeguard) echo "$SNAKEGUARD scan $dir --format sarif --output /dev/null --fail-on never" ;;
+        no-taint) echo "$SNAKEGUARD scan $dir --ignore taint --format sarif --output /dev/null --fail-on never" ;;
         parse) echo "$SNAKEGUARD debug parse $dir" ;;
         ruff) echo "$VENV/bin/ruff check --isolated --no-cache --select S --exit-zero --quiet $dir" ;;
         # bandit exits 1 when it finds something: hyperfine -i ignores the status.

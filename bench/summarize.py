@@ -18,7 +18,7 @@ import sys
 
 TIME_LINE = re.compile(r"^([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9]+)$")
 PEERS = ["ruff", "bandit", "semgrep"]
-TOOL_ORDER = ["snakeguard", "parse", "ruff", "bandit", "semgrep"]
+TOOL_ORDER = ["snakeguard", "no-taint", "parse", "ruff", "bandit", "semgrep"]
 # Issue 9 targets (stdlib, 2 cores, medians of the same run).
 TARGET_RUFF = 1.0      # snakeguard time / ruff time <= 1.0
 TARGET_BANDIT = 150.0  # bandit time / snakeguard time >= 150
@@ -121,6 +121,19 @@ def scan(directory):
                             "wall": ratio(med[peer]["wall_median_s"], sg["wall_median_s"]),
                             "cpu": ratio(med[peer]["cpu_median_s"], sg["cpu_median_s"]),
                         }
+                if "no-taint" in med and "ruff" in med:
+                    # The pattern rules alone against ruff's, and the taint pass's share.
+                    nt = med["no-taint"]
+                    ratios["no_taint_over_ruff"] = {
+                        "wall": ratio(nt["wall_median_s"], med["ruff"]["wall_median_s"]),
+                        "cpu": ratio(nt["cpu_median_s"], med["ruff"]["cpu_median_s"]),
+                    }
+                if "no-taint" in med:
+                    nt = med["no-taint"]
+                    ratios["taint_pass_share"] = {
+                        "wall": 1 - nt["wall_median_s"] / sg["wall_median_s"],
+                        "cpu": 1 - nt["cpu_median_s"] / sg["cpu_median_s"],
+                    }
                 if "parse" in med:
                     ratios["over_parse_floor"] = {
                         "wall": ratio(sg["wall_median_s"], med["parse"]["wall_median_s"]),
@@ -128,9 +141,11 @@ def scan(directory):
                     }
             summary["results"][corpus][mode + "_ratios"] = ratios
             cells = [corpus, mode_name]
-            for key in [f"vs_{p}" for p in PEERS] + ["over_parse_floor"]:
+            for key in [f"vs_{p}" for p in PEERS] + ["over_parse_floor", "no_taint_over_ruff"]:
                 r = ratios.get(key)
                 cells.append(f"{fmt_ratio(r['wall'])} / {fmt_ratio(r['cpu'])}" if r else "—")
+            r = ratios.get("taint_pass_share")
+            cells.append(f"{r['wall']:.0%} / {r['cpu']:.0%}" if r else "—")
             ratio_rows.append(cells)
 
     print(f"snakeguard scan benchmark, {meta['date']}, {meta['nproc']} cores ({meta['cpu']}), "
@@ -146,9 +161,12 @@ def scan(directory):
            if not k.endswith("_ratios") for m in ms.values()):
         print("\n\\* semgrep was stopped after one run that exceeded the time limit")
     print("\nRatios (wall / CPU): speedup of snakeguard = peer median ÷ snakeguard median; "
-          "floor = snakeguard median ÷ parse-only median.\n")
+          "floor = snakeguard median ÷ parse-only median; without taint = snakeguard "
+          "`--ignore taint` (pattern rules alone) ÷ ruff; taint share = 1 − without taint ÷ "
+          "snakeguard.\n")
     print(table(["corpus", "cores", "vs ruff --select S", "vs bandit", "vs semgrep (reduced rules)",
-                 "snakeguard ÷ parse floor"], ratio_rows))
+                 "snakeguard ÷ parse floor", "without taint ÷ ruff", "taint pass share"],
+                ratio_rows))
 
     # Issue 9 targets, stdlib on all cores.
     std = summary["results"].get("stdlib", {})
@@ -187,7 +205,7 @@ def scaling(directory):
     rows = []
     base = {}
     for size, stats in meta["corpora"].items():
-        for tool in ("snakeguard", "parse"):
+        for tool in ("snakeguard", "no-taint", "parse"):
             name = f"{tool}@{size}"
             if name not in wall:
                 continue
@@ -215,6 +233,28 @@ def scaling(directory):
                  "peak RSS (MiB)", "wall ms/file", "CPU ms/file", "wall/file vs x1",
                  "CPU/file vs x1"], out))
     print("\nLinear growth = the per-file columns stay near 1.00× of the x1 row.")
+    taint_rows = []
+    taint_base = None
+    for size, stats in meta["corpora"].items():
+        tools = summary["results"].get(size, {})
+        if "snakeguard" not in tools or "no-taint" not in tools:
+            continue
+        full, without = tools["snakeguard"], tools["no-taint"]
+        taint_wall = full["wall_median_s"] - without["wall_median_s"]
+        taint_cpu = full["cpu_median_s"] - without["cpu_median_s"]
+        per_file_cpu = taint_cpu / stats["files"] * 1000
+        summary["results"][size]["taint_pass"] = {"wall_s": taint_wall, "cpu_s": taint_cpu}
+        if size == "x1":
+            taint_base = per_file_cpu
+        taint_rows.append((size, stats, taint_wall, taint_cpu, taint_cpu / full["cpu_median_s"],
+                           per_file_cpu))
+    if taint_rows:
+        out = [[size, f"{stats['files']:,}", fmt(wall, 3), fmt(cpu, 3), f"{share:.0%}",
+                f"{pfc:.3f}", fmt_ratio(pfc / taint_base) if taint_base else "—"]
+               for size, stats, wall, cpu, share, pfc in taint_rows]
+        print("\nThe taint pass on its own: snakeguard minus snakeguard `--ignore taint` (medians).\n")
+        print(table(["stdlib copies", "files", "wall (s)", "CPU (s)", "share of the scan's CPU",
+                     "CPU ms/file", "CPU/file vs x1"], out))
     json.dump(summary, open(os.path.join(directory, "summary.json"), "w"), indent=2)
 
 
