@@ -497,7 +497,7 @@ mod tests {
     /// by `SNAKEGUARD_CORPUS` when set (deep files are walked on a large stack).
     #[test]
     fn the_token_bound_holds_on_every_bundled_file() {
-        let checked = on_every_valid_bundled_file(|path, parsed| {
+        let checked = on_every_valid_bundled_file(|path, _, parsed| {
             let bound = parsed.nesting_bound.unwrap_or(0);
             let deepest = deepest(parsed);
             assert!(bound >= deepest, "{}: {bound} < {deepest}", path.display());
@@ -506,11 +506,11 @@ mod tests {
         assert!(checked > 50, "only {checked} files checked");
     }
 
-    /// The sum of `check` over every Python file without syntax errors among the fixtures and
-    /// examples, and under the directory named by `SNAKEGUARD_CORPUS` when set; run on a large
-    /// stack (deep files are walked).
+    /// The sum of `check` (given the file's path, text and parse) over every Python file without
+    /// syntax errors among the fixtures and examples, and under the directory named by
+    /// `SNAKEGUARD_CORPUS` when set; run on a large stack (deep files are walked).
     fn on_every_valid_bundled_file(
-        check: impl Fn(&std::path::Path, &ParsedModule) -> usize + Send + 'static,
+        check: impl Fn(&std::path::Path, &str, &ParsedModule) -> usize + Send + 'static,
     ) -> usize {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
@@ -526,7 +526,7 @@ mod tests {
                     };
                     let parsed = parse_module(&text);
                     if parsed.errors.is_empty() {
-                        sum += check(&path, &parsed);
+                        sum += check(&path, &text, &parsed);
                     }
                 }
                 sum
@@ -574,7 +574,7 @@ mod tests {
         let hidden = "f(f'{[x for x in y]}', key=lambda k: k)\nif (n := len(a)) > 1: pass\n\
                       d = {k: v async for k, v in g()}\nt = t'{(lambda: 1)()}'\n";
         assert_eq!(binders_in(&parse_module(hidden)), 5);
-        let seen = on_every_valid_bundled_file(|_, parsed| binders_in(parsed));
+        let seen = on_every_valid_bundled_file(|_, _, parsed| binders_in(parsed));
         assert!(seen > 0, "no binding expression seen");
     }
 
@@ -615,8 +615,7 @@ mod tests {
             }
             (comments, marks, shape.nesting_bound())
         }
-        fn compare(text: &str) -> usize {
-            let parsed = parse_module(text);
+        fn compare(text: &str, parsed: &ParsedModule) -> usize {
             let (comments, marks, bound) = in_full(text);
             assert_eq!(parsed.comments, comments, "{text}");
             assert_eq!(parsed.binding_marks, Some(marks), "{text}");
@@ -625,12 +624,8 @@ mod tests {
         }
         let special = "# c\nif a:  # d\n    b = [x for x in (lambda: y)()]\n    if (n := 1):\n        \
                        c = (1,\n             2)\nd = 3\n";
-        compare(special);
-        let checked = on_every_valid_bundled_file(|path, parsed| {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            assert!(parsed.errors.is_empty());
-            compare(&text)
-        });
+        compare(special, &parse_module(special));
+        let checked = on_every_valid_bundled_file(|_, text, parsed| compare(text, parsed));
         assert!(checked > 50, "only {checked} files compared");
     }
 
