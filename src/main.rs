@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 /// jemalloc: the per-file analysis allocates and frees many small strings, vectors and maps
 /// (glibc's allocator spent about a fifth of the scan's CPU time on them). Against mimalloc,
 /// which it replaced, it halves the scan's peak memory and its time varies less: mimalloc took
-/// fresh transparent huge pages, which this kind of VM zeroes slowly (bench/README.md).
+/// fresh transparent huge pages, which this kind of VM zeroes slowly (bench/HISTORY.md).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
@@ -19,7 +19,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// `_rjem_`): larger per-thread caches of small objects, refilled, flushed and trimmed less
 /// often (2048 is jemalloc's largest cache per size class). The analysis frees nearly
 /// everything it allocates within one file, so the caches absorb it. On the standard library:
-/// 1.5% fewer instructions in all, peak memory +4 MiB (bench/README.md). `_RJEM_MALLOC_CONF`
+/// 1.5% fewer instructions in all, peak memory +4 MiB (bench/HISTORY.md). `_RJEM_MALLOC_CONF`
 /// in the environment still overrides these.
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
