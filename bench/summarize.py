@@ -67,6 +67,14 @@ def ratio(numerator, denominator):
     return numerator / denominator
 
 
+def ratios_of(numerator, denominator):
+    """`ratio` of two tools' medians, wall and CPU."""
+    return {
+        "wall": ratio(numerator["wall_median_s"], denominator["wall_median_s"]),
+        "cpu": ratio(numerator["cpu_median_s"], denominator["cpu_median_s"]),
+    }
+
+
 def fmt_ratio(value):
     if value is None:
         return "—"
@@ -117,28 +125,18 @@ def scan(directory):
             if sg:
                 for peer in PEERS:
                     if peer in med:
-                        ratios[f"vs_{peer}"] = {
-                            "wall": ratio(med[peer]["wall_median_s"], sg["wall_median_s"]),
-                            "cpu": ratio(med[peer]["cpu_median_s"], sg["cpu_median_s"]),
-                        }
-                if "no-taint" in med and "ruff" in med:
+                        ratios[f"vs_{peer}"] = ratios_of(med[peer], sg)
+                if "no-taint" in med:
                     # The pattern rules alone against ruff's, and the taint pass's share.
                     nt = med["no-taint"]
-                    ratios["no_taint_over_ruff"] = {
-                        "wall": ratio(nt["wall_median_s"], med["ruff"]["wall_median_s"]),
-                        "cpu": ratio(nt["cpu_median_s"], med["ruff"]["cpu_median_s"]),
-                    }
-                if "no-taint" in med:
-                    nt = med["no-taint"]
+                    if "ruff" in med:
+                        ratios["no_taint_over_ruff"] = ratios_of(nt, med["ruff"])
                     ratios["taint_pass_share"] = {
                         "wall": 1 - nt["wall_median_s"] / sg["wall_median_s"],
                         "cpu": 1 - nt["cpu_median_s"] / sg["cpu_median_s"],
                     }
                 if "parse" in med:
-                    ratios["over_parse_floor"] = {
-                        "wall": ratio(sg["wall_median_s"], med["parse"]["wall_median_s"]),
-                        "cpu": ratio(sg["cpu_median_s"], med["parse"]["cpu_median_s"]),
-                    }
+                    ratios["over_parse_floor"] = ratios_of(sg, med["parse"])
             summary["results"][corpus][mode + "_ratios"] = ratios
             cells = [corpus, mode_name]
             for key in [f"vs_{p}" for p in PEERS] + ["over_parse_floor", "no_taint_over_ruff"]:
